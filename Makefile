@@ -1,0 +1,42 @@
+# isms — two commands matter: `make run` and `make test`. See README.md.
+BUILD     ?= build
+DEMO_DB   ?= demo/isms.db
+PORT      ?= 8080
+JOBS      ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build run test test-unit demo clean fuzz bench screenshots format
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake --preset release $(CMAKE_FLAGS)
+
+configure: deps
+	cmake --preset release $(CMAKE_FLAGS)
+
+# The release binary lands at build/isms.
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@mkdir -p $(dir $(DEMO_DB))
+	$(BUILD)/isms --db $(DEMO_DB) demo
+
+run: demo
+	$(BUILD)/isms --db $(DEMO_DB) serve --host 127.0.0.1 --port $(PORT)
+
+test: build
+	cd $(BUILD) && ISMS_REQUIRE_PG=1 ctest --output-on-failure -j $(JOBS) --timeout 900
+
+test-unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+clean:
+	rm -rf $(BUILD) build-dev build-asan
+
+format:
+	find src tools bench tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

@@ -1,0 +1,102 @@
+// HTTP routing for /api/v1: one table of routes, each with its documentation. The OpenAPI 3.1 document is
+// generated from the same table, so a route cannot exist undocumented (tests/integration checks both
+// directions against the running server).
+//
+// Handlers are thin: read the request, call one domain service with req.ctx, render JSON. They throw
+// isms::Error; the server maps it to problem+json once.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "isms/core/context.hpp"
+#include "isms/core/json.hpp"
+
+namespace isms::api {
+
+struct Request {
+    std::string method;
+    std::string path;
+    std::map<std::string, std::string> path_params;        // from {name} segments, percent-decoded
+    std::multimap<std::string, std::string> query;         // decoded query parameters
+    std::map<std::string, std::string> headers;            // lower-case names
+    std::string body;
+    std::string remote_addr;
+    Context ctx;                                           // set by authentication before the handler runs
+
+    // Query parameter or `def`.
+    std::string Query(const std::string& name, const std::string& def = "") const;
+    bool HasQuery(const std::string& name) const { return query.count(name) > 0; }
+    std::string Header(const std::string& lower_name) const;
+    const std::string& Param(const std::string& name) const;
+    // Parses the body as JSON. Throws kInvalidInput for malformed JSON (with the byte offset), for nesting
+    // deeper than 64 levels, and when the body is not an object (unless allow_any).
+    Json JsonBody(bool allow_any = false) const;
+};
+
+struct Response {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    static Response FromJson(const Json& j, int status = 200);
+    static Response Raw(std::string body, std::string content_type, int status = 200);
+    static Response NoContent() { return Raw("", "", 204); }
+};
+
+struct ParamDoc {
+    std::string name;
+    std::string in = "query";  // "query", "path", "header"
+    std::string description;
+    bool required = false;
+    std::string type = "string";
+};
+
+struct RouteDoc {
+    std::string summary;
+    std::string tag;
+    std::vector<ParamDoc> params;  // path parameters are added automatically from the pattern
+    Json request_schema;           // null = no body
+    Json response_schema;          // null = generic object
+    bool authenticated = true;     // false: reachable without credentials (health, login, openapi)
+    std::vector<int> errors = {400, 404};  // documented error statuses (problem+json)
+    std::string response_type = "application/json";
+};
+
+using Handler = std::function<Response(Request&)>;
+
+struct Route {
+    std::string method;   // GET, POST, PUT, PATCH, DELETE
+    std::string pattern;  // "/api/v1/frameworks/{framework}/controls/{id}"
+    std::vector<std::string> segments;
+    RouteDoc doc;
+    Handler handler;
+};
+
+class Router {
+public:
+    void Add(std::string method, std::string pattern, RouteDoc doc, Handler handler);
+
+    struct Match {
+        const Route* route = nullptr;
+        std::map<std::string, std::string> params;
+    };
+    // The route for method+path. When the path exists with other methods, `allowed` lists them.
+    std::optional<Match> Find(const std::string& method, const std::string& path,
+                              std::vector<std::string>* allowed = nullptr) const;
+
+    const std::vector<Route>& routes() const { return routes_; }
+    Json OpenApi(const std::string& version) const;
+
+private:
+    std::vector<Route> routes_;
+};
+
+// Percent-decoding of one path segment or query value ('+' is kept as is in paths).
+std::string PercentDecode(const std::string& s);
+
+}  // namespace isms::api

@@ -1,0 +1,11 @@
+// One registration function per domain; each lives in routes_<domain>.cpp.
+#pragma once
+
+#include "isms/api/router.hpp"
+#include "isms/app/app.hpp"
+
+namespace isms::api {
+
+void RegisterSystemRoutes(Router& router, app::App& app);
+
+}  // namespace isms::api

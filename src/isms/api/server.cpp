@@ -1,0 +1,280 @@
+#include "isms/api/server.hpp"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "isms/api/routes.hpp"
+#include "isms/api/web_assets.hpp"
+#include "isms/core/crypto.hpp"
+#include "isms/core/error.hpp"
+
+namespace isms::api {
+
+namespace {
+
+void AddSecurityHeaders(httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("Cross-Origin-Opener-Policy", "same-origin");
+    res.set_header("Cross-Origin-Resource-Policy", "same-origin");
+    res.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                   "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                   "frame-ancestors 'none'");
+}
+
+std::string ContentType(const std::string& path) {
+    auto ext = std::filesystem::path(path).extension().string();
+    if (ext == ".html") return "text/html; charset=utf-8";
+    if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+    if (ext == ".css") return "text/css; charset=utf-8";
+    if (ext == ".svg") return "image/svg+xml";
+    if (ext == ".png") return "image/png";
+    if (ext == ".ico") return "image/x-icon";
+    if (ext == ".json") return "application/json";
+    if (ext == ".woff2") return "font/woff2";
+    return "application/octet-stream";
+}
+
+}  // namespace
+
+struct Server::Impl {
+    std::unique_ptr<httplib::Server> http;
+};
+
+Server::Server(app::App& app, ServeOptions options)
+    : app_(app), options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+    RegisterAllRoutes(router_, app_);
+    // Until accounts exist in the store, every caller acts in the organisation named by X-Isms-Org (or
+    // the only one); the security layer replaces this with sessions and tokens.
+    authenticate_ = [this](Request& req) {
+        auto org = app_.organisations().Resolve(req.Header("x-isms-org"));
+        req.ctx.org_id = org.id;
+        req.ctx.actor = "anonymous";
+        req.ctx.role = Role::kAdministrator;
+    };
+}
+
+Server::~Server() = default;
+
+Response Server::Problem(const std::exception& ex, const std::string& instance) {
+    Json p;
+    int status = 500;
+    std::string code = "internal";
+    std::string detail = ex.what();
+    Json errors = Json::array();
+    if (auto* e = dynamic_cast<const Error*>(&ex)) {
+        status = HttpStatus(e->code());
+        code = std::string(ErrorCodeName(e->code()));
+        for (const auto& d : e->details()) {
+            Json dj = {{"field", d.field}, {"message", d.message}};
+            if (!d.allowed.empty()) dj["allowed"] = d.allowed;
+            if (d.line) dj["line"] = d.line;
+            if (d.column) dj["column"] = d.column;
+            errors.push_back(dj);
+        }
+    } else {
+        spdlog::error("unexpected exception at {}: {}", instance, ex.what());
+        detail = "an unexpected error occurred; it has been logged";
+    }
+    static const std::map<int, std::string> kTitles = {
+        {400, "Bad request"}, {401, "Authentication required"}, {403, "Forbidden"},
+        {404, "Not found"},   {409, "Conflict"},               {412, "Precondition failed"},
+        {413, "Too large"},   {429, "Too many requests"},       {500, "Internal error"},
+        {503, "Unavailable"},
+    };
+    p["type"] = "urn:isms:problem:" + code;
+    p["title"] = kTitles.count(status) ? kTitles.at(status) : "Error";
+    p["status"] = status;
+    p["detail"] = detail;
+    p["code"] = code;
+    p["instance"] = instance;
+    if (!errors.empty()) p["errors"] = errors;
+    Response r = Response::FromJson(p, status);
+    r.content_type = "application/problem+json";
+    return r;
+}
+
+Response Server::Dispatch(Request& req) {
+    try {
+        std::vector<std::string> allowed;
+        auto match = router_.Find(req.method, req.path, &allowed);
+        if (!match) {
+            if (!allowed.empty()) {
+                std::string allow;
+                for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+                Response r = Problem(Error(ErrorCode::kInvalidInput, req.method + " is not allowed here; use " + allow),
+                                     req.path);
+                r.status = 405;
+                r.headers.emplace_back("Allow", allow);
+                return r;
+            }
+            throw Error::NotFound("no such API route: " + req.path);
+        }
+        req.path_params = match->params;
+        if (match->route->doc.authenticated) authenticate_(req);
+        return match->route->handler(req);
+    } catch (const std::exception& ex) {
+        return Problem(ex, req.path);
+    }
+}
+
+int Server::Bind() {
+    if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
+        if (options_.tls_cert.empty() || options_.tls_key.empty())
+            throw Error::InvalidInput("HTTPS needs both --tls-cert and --tls-key");
+        for (const auto& f : {options_.tls_cert, options_.tls_key})
+            if (!std::filesystem::exists(f)) throw Error::NotFound("TLS file not found: " + f);
+        auto s = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
+        if (!s->is_valid()) throw Error::InvalidInput("the TLS certificate or key cannot be loaded");
+        impl_->http = std::move(s);
+    } else {
+        impl_->http = std::make_unique<httplib::Server>();
+    }
+    auto& http = *impl_->http;
+    int threads = options_.threads;
+    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http.set_payload_max_length(options_.max_body);
+    http.set_keep_alive_max_count(1000);
+    http.set_read_timeout(30);
+    http.set_write_timeout(30);
+
+    auto api = [this](const httplib::Request& hreq, httplib::Response& hres) {
+        Request req;
+        req.method = hreq.method;
+        req.path = hreq.path;
+        req.body = hreq.body;
+        req.remote_addr = hreq.remote_addr;
+        for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
+        for (const auto& [k, v] : hreq.headers) {
+            std::string lk = k;
+            std::transform(lk.begin(), lk.end(), lk.begin(), ::tolower);
+            req.headers[lk] = v;
+        }
+        std::string rid = req.Header("x-request-id");
+        if (rid.empty() || rid.size() > 64) rid = crypto::RandomHex(8);
+        req.ctx.request_id = rid;
+        Response res = Dispatch(req);
+        hres.status = res.status;
+        for (const auto& [k, v] : res.headers) hres.set_header(k, v);
+        hres.set_header("X-Request-Id", rid);
+        hres.set_header("Cache-Control", "no-store");
+        AddSecurityHeaders(hres);
+        if (res.status != 204) hres.set_content(res.body, res.content_type);
+        spdlog::debug("{} {} {} {}", rid, req.method, req.path, res.status);
+    };
+    const char* pattern = R"(/api/.*)";
+    http.Get(pattern, api);
+    http.Post(pattern, api);
+    http.Put(pattern, api);
+    http.Patch(pattern, api);
+    http.Delete(pattern, api);
+    http.Options(pattern, api);
+
+    // The web application: static files, with index.html for client-side routes.
+    auto web = [this](const httplib::Request& hreq, httplib::Response& hres) {
+        std::string path = hreq.path == "/" ? "/index.html" : hreq.path;
+        if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos || path.find('\0') != std::string::npos) {
+            hres.status = 404;
+            return;
+        }
+        std::string rel = path.substr(1);
+        std::optional<std::string> body;
+        if (!options_.web_root.empty()) {
+            auto full = std::filesystem::path(options_.web_root) / rel;
+            if (std::filesystem::is_regular_file(full)) {
+                std::ifstream in(full, std::ios::binary);
+                body = std::string(std::istreambuf_iterator<char>(in), {});
+            }
+        } else if (auto f = FindWebAsset(rel)) {
+            body = std::string(*f);
+        }
+        bool spa_fallback = false;
+        if (!body && rel.find('.') == std::string::npos) {
+            // A client-side route: hand out the application shell.
+            spa_fallback = true;
+            if (!options_.web_root.empty()) {
+                std::ifstream in(std::filesystem::path(options_.web_root) / "index.html", std::ios::binary);
+                if (in) body = std::string(std::istreambuf_iterator<char>(in), {});
+            } else if (auto f = FindWebAsset("index.html")) {
+                body = std::string(*f);
+            }
+            rel = "index.html";
+        }
+        AddSecurityHeaders(hres);
+        if (!body) {
+            if (hreq.path == "/" || spa_fallback) {
+                hres.set_content("<!doctype html><title>isms</title><p>isms is running. The API is at "
+                                 "<a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.",
+                                 "text/html; charset=utf-8");
+                return;
+            }
+            hres.status = 404;
+            hres.set_content("not found", "text/plain");
+            return;
+        }
+        if (rel.rfind("assets/", 0) == 0) {
+            hres.set_header("Cache-Control", "public, max-age=31536000, immutable");
+        } else {
+            hres.set_header("Cache-Control", "no-cache");
+        }
+        hres.set_content(*body, ContentType(rel));
+    };
+    http.Get(R"(/.*)", web);
+
+    if (options_.port == 0) {
+        port_ = http.bind_to_any_port(options_.host);
+        if (port_ <= 0) throw Error::Unavailable("cannot listen on " + options_.host);
+    } else {
+        if (!http.bind_to_port(options_.host, options_.port))
+            throw Error::Unavailable(fmt::format("cannot listen on {}:{} (in use, or not permitted)", options_.host,
+                                                 options_.port));
+        port_ = options_.port;
+    }
+    return port_;
+}
+
+void Server::Run(bool handle_signals) {
+    if (!impl_->http) Bind();
+    std::thread waiter;
+    std::atomic<bool> done{false};
+    if (handle_signals) {
+        // Block the signals in every thread (the pool is created later and inherits the mask); one thread
+        // waits for them and stops the server, which finishes the requests in flight.
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        waiter = std::thread([this, set, &done] {
+            int sig = 0;
+            sigwait(&set, &sig);
+            if (done) return;
+            spdlog::info("signal {} received: finishing requests in flight, then stopping", sig);
+            impl_->http->stop();
+        });
+    }
+    impl_->http->listen_after_bind();
+    done = true;
+    if (waiter.joinable()) {
+        pthread_kill(waiter.native_handle(), SIGTERM);
+        waiter.join();
+    }
+}
+
+void Server::Stop() {
+    if (impl_->http) impl_->http->stop();
+}
+
+void RegisterAllRoutes(Router& router, app::App& app) {
+    RegisterSystemRoutes(router, app);
+}
+
+}  // namespace isms::api

@@ -1,0 +1,40 @@
+// The composition root: opens the store and wires the domain services. The CLI and the HTTP API get
+// everything they need from here and hold no rules of their own.
+//
+// Adding a domain service: construct it in App's constructor and expose an accessor; nothing else in the
+// program constructs services.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "isms/org/organisations.hpp"
+#include "isms/store/store.hpp"
+
+namespace isms::app {
+
+struct AppOptions {
+    std::string db_url;
+    bool create = false;  // `isms init`: create a missing SQLite file and run the migrations
+    int pool_size = 8;
+};
+
+class App {
+public:
+    // Opens the store; with `create` creates and migrates it, otherwise requires a current schema
+    // (older schemas are migrated; newer ones are refused with kConflict).
+    explicit App(const AppOptions& options);
+    ~App();
+
+    store::Store& store() { return *store_; }
+    org::OrganisationService& organisations() { return *organisations_; }
+
+    // Loads or refreshes built-in reference data (idempotent; called by init and at startup).
+    void EnsureReferenceData();
+
+private:
+    std::unique_ptr<store::Store> store_;
+    std::unique_ptr<org::OrganisationService> organisations_;
+};
+
+}  // namespace isms::app

@@ -1,0 +1,15 @@
+// The demo organisation that `make run` serves: Kvarnberg Cloud AB, a fictional Swedish SaaS company
+// (payroll software for Nordic small businesses, 60 staff, hosted in two Stockholm data centres).
+#pragma once
+
+#include "isms/app/app.hpp"
+
+namespace isms::app {
+
+// Creates the demo organisation with its records when it does not exist yet; returns it. Idempotent.
+org::Organisation SeedDemo(App& app);
+
+inline constexpr const char* kDemoOrgSlug = "kvarnberg";
+inline constexpr const char* kDemoOrgName = "Kvarnberg Cloud AB";
+
+}  // namespace isms::app

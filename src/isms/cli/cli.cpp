@@ -1,0 +1,100 @@
+#include "isms/cli/cli.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "isms/core/error.hpp"
+
+namespace isms::cli {
+
+std::unique_ptr<app::App> OpenApp(const Globals& g) {
+    app::AppOptions o;
+    o.db_url = g.db;
+    return std::make_unique<app::App>(o);
+}
+
+Context CliContext(app::App& app, const Globals& g) {
+    auto org = app.organisations().Resolve(g.org);
+    Context c;
+    c.org_id = org.id;
+    const char* user = std::getenv("USER");
+    c.actor = std::string("cli:") + (user && *user ? user : std::to_string(getuid()));
+    // The local operator holds the database file and so every right over it.
+    c.role = Role::kAdministrator;
+    return c;
+}
+
+void Print(const io::Table& t, const Globals& g) { std::cout << io::Render(t, g.Format()) << std::flush; }
+
+void PrintJson(const Json& j) { std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n"; }
+
+void Say(const Globals& g, const std::string& line) {
+    if (g.quiet || g.format == "json") return;
+    std::cout << line << "\n";
+}
+
+namespace {
+void PrintError(const Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    for (const auto& d : e.details()) {
+        std::string where;
+        if (d.line) where += fmt::format("line {}", d.line);
+        if (d.column) where += fmt::format("{}column {}", where.empty() ? "" : ", ", d.column);
+        if (!d.field.empty()) where += fmt::format("{}field '{}'", where.empty() ? "" : ", ", d.field);
+        std::string msg = d.message;
+        if (!d.allowed.empty()) {
+            msg += " (allowed: ";
+            for (size_t i = 0; i < d.allowed.size(); ++i) msg += (i ? ", " : "") + d.allowed[i];
+            msg += ")";
+        }
+        if (where.empty() && msg == e.what()) continue;
+        std::cerr << "  " << (where.empty() ? "" : where + ": ") << msg << "\n";
+    }
+}
+}  // namespace
+
+int Main(int argc, char** argv) {
+    spdlog::set_level(spdlog::level::warn);
+    CLI::App root{"isms — an ISO/IEC 27001:2022 information security management system"};
+    root.require_subcommand(1);
+    root.set_version_flag("--version", std::string("isms ") + ISMS_VERSION);
+    Globals g;
+    if (const char* db = std::getenv("ISMS_DB"); db && *db) g.db = db;
+    if (g.db.empty()) g.db = "isms.db";
+    if (const char* o = std::getenv("ISMS_ORG"); o && *o) g.org = o;
+    root.add_option("--db", g.db, "database: a SQLite file, sqlite:FILE or postgresql://user@host/db ($ISMS_DB)")
+        ->capture_default_str();
+    root.add_option("--org", g.org, "organisation slug or id ($ISMS_ORG); optional when there is only one");
+    root.add_option("--format,-f", g.format, "output: table, json, csv, markdown")->capture_default_str();
+    root.add_flag("--quiet,-q", g.quiet, "print only results");
+    root.fallthrough();
+
+    for (Register r : {RegisterInit, RegisterServe, RegisterLog, RegisterOrg}) r(root, g);
+    RegisterDomainCommands(root, g);
+
+    try {
+        root.parse(argc, argv);
+        return 0;
+    } catch (const CLI::CallForHelp& e) {
+        return root.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return root.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return root.exit(e);
+    } catch (const CLI::ParseError& e) {
+        root.exit(e);
+        return 2;
+    } catch (const Error& e) {
+        PrintError(e);
+        return ExitCode(e.code());
+    } catch (const std::exception& e) {
+        std::cerr << "error: internal: " << e.what() << "\n";
+        return 70;
+    }
+}
+
+}  // namespace isms::cli

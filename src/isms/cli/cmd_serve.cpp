@@ -1,0 +1,37 @@
+// isms serve
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "isms/api/server.hpp"
+#include "isms/cli/cli.hpp"
+
+namespace isms::cli {
+
+void RegisterServe(CLI::App& root, Globals& g) {
+    auto* serve = root.add_subcommand("serve", "serve the HTTP API and the web application");
+    static api::ServeOptions opts;
+    static bool verbose = false;
+    serve->add_option("--host", opts.host, "address to listen on")->capture_default_str();
+    serve->add_option("--port,-p", opts.port, "port (0 = any free port, printed at start)")->capture_default_str();
+    serve->add_option("--web-root", opts.web_root, "serve the web application from this folder (development)");
+    serve->add_option("--tls-cert", opts.tls_cert, "PEM certificate: serve HTTPS");
+    serve->add_option("--tls-key", opts.tls_key, "PEM private key for --tls-cert");
+    serve->add_option("--max-body", opts.max_body, "largest request body in bytes")->capture_default_str();
+    serve->add_option("--threads", opts.threads, "worker threads")->capture_default_str();
+    serve->add_flag("--verbose,-v", verbose, "log every request");
+    serve->callback([&g] {
+        spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+        auto app = OpenApp(g);
+        api::Server server(*app, opts);
+        int port = server.Bind();
+        std::string scheme = opts.tls_cert.empty() ? "http" : "https";
+        std::cout << fmt::format("isms serving {} on {}://{}:{}/", app->store().Describe(), scheme, opts.host, port)
+                  << std::endl;
+        server.Run();
+        std::cout << "isms stopped" << std::endl;
+    });
+}
+
+}  // namespace isms::cli

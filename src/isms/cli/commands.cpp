@@ -1,0 +1,12 @@
+// The command groups of the domain modules. Adding a group: declare its Register function in cli.hpp,
+// add the file to CMakeLists.txt and one line here.
+#include "isms/cli/cli.hpp"
+
+namespace isms::cli {
+
+void RegisterDomainCommands(CLI::App& root, Globals& g) {
+    (void)root;
+    (void)g;
+}
+
+}  // namespace isms::cli

@@ -1,0 +1,48 @@
+#include "isms/core/crypto.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#include <stdexcept>
+
+#include "isms/core/error.hpp"
+
+namespace isms::crypto {
+
+namespace {
+std::string ToHex(const unsigned char* p, size_t n) {
+    static const char* kHex = "0123456789abcdef";
+    std::string out(n * 2, '0');
+    for (size_t i = 0; i < n; ++i) {
+        out[2 * i] = kHex[p[i] >> 4];
+        out[2 * i + 1] = kHex[p[i] & 15];
+    }
+    return out;
+}
+}  // namespace
+
+std::string Sha256Hex(std::string_view bytes) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw Error::Internal("SHA-256 computation failed");
+    return ToHex(md, len);
+}
+
+std::string RandomHex(size_t n) {
+    static const bool ready = sodium_init() >= 0;
+    if (!ready) throw Error::Internal("libsodium could not be initialised");
+    std::string buf(n, '\0');
+    randombytes_buf(buf.data(), n);
+    return ToHex(reinterpret_cast<const unsigned char*>(buf.data()), n);
+}
+
+std::string NewId() { return RandomHex(16); }
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace isms::crypto

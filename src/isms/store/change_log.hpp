@@ -1,0 +1,42 @@
+// The hash-chained change log: the audit trail and the history of every record.
+//
+// Each entry's hash is the SHA-256 of its canonical JSON form (sorted keys, compact), which includes the
+// previous entry's hash, so changing, removing or reordering any stored entry breaks the chain from there
+// on. Entries are appended only by WriteTx::Log (same transaction as the change they describe).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "isms/store/store.hpp"
+
+namespace isms::store {
+
+// The canonical text that is hashed for an entry (everything but `hash`).
+std::string CanonicalEntry(const ChangeEntry& e);
+// SHA-256 hex of CanonicalEntry(e).
+std::string EntryHash(const ChangeEntry& e);
+
+struct LogVerification {
+    bool ok = true;
+    int64_t entries = 0;                  // entries checked
+    int64_t head_seq = 0;                 // last sequence number seen
+    std::string head_hash;                // hash of the last entry
+    std::optional<int64_t> first_broken;  // sequence number of the first entry that fails
+    std::string problem;                  // what is wrong with it, in words
+};
+
+// Recomputes the whole chain.
+LogVerification VerifyLog(Store& store);
+
+struct LogQuery {
+    std::string org_id;     // required: entries of this organisation only
+    std::string entity;     // optional filter
+    std::string entity_id;  // optional filter
+    int64_t after_seq = 0;  // cursor: entries with seq > after_seq
+    int limit = 100;
+};
+std::vector<ChangeEntry> ReadLog(Db& db, const LogQuery& q);
+
+}  // namespace isms::store
