@@ -12,7 +12,8 @@ function(isms_add_module NAME)
   endif()
 endfunction()
 
-# isms_add_test(TARGET SRCS … DEPS … [LABELS …])
+# isms_add_test(TARGET SRCS … DEPS … [LABELS label])   (unit, integration, e2e, slow; default unit)
+#   Every test may use the PostgreSQL test cluster (ctest fixture "pg").
 function(isms_add_test TARGET)
   cmake_parse_arguments(T "" "" "SRCS;DEPS;LABELS" ${ARGN})
   if(NOT T_LABELS)
@@ -22,10 +23,12 @@ function(isms_add_test TARGET)
   target_link_libraries(${TARGET} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${TARGET} PRIVATE ISMS_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                              ISMS_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  # Properties must be single values here (lists do not survive gtest_discover_tests' script): one label per
+  # executable; tests find the build folder through the ISMS_BINARY_DIR compile definition.
+  list(GET T_LABELS 0 label)
   gtest_discover_tests(${TARGET} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 30
                        WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
-                       PROPERTIES LABELS "${T_LABELS}" FIXTURES_REQUIRED pg
-                                  ENVIRONMENT "ISMS_BIN=${PROJECT_BINARY_DIR}/isms;ISMS_BINARY_DIR=${PROJECT_BINARY_DIR}")
+                       PROPERTIES LABELS ${label} FIXTURES_REQUIRED pg)
 endfunction()
 
 # isms_embed(TARGET NAME BASE_DIR FILES …)
