@@ -5,7 +5,7 @@ PORT      ?= 8080
 JOBS      ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test test-unit demo clean fuzz bench screenshots format
+.PHONY: all deps configure build run test test-unit demo clean fuzz bench screenshots format web-api web-watch
 
 all: build
 
@@ -34,6 +34,17 @@ test: build
 
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# The web application: refresh the API snapshot it is typed from; rebuild into web/dist on every change
+# (serve it with `build/isms serve --web-root web/dist`); capture each main screen into docs/screenshots/.
+web-api: build
+	cd web && ISMS_BIN=$(abspath $(BUILD))/isms node scripts/openapi.mjs write
+
+web-watch: deps
+	cd web && npm run watch
+
+screenshots: build
+	cd web && ISMS_BIN=$(abspath $(BUILD))/isms node e2e/screenshots.mjs ../docs/screenshots
 
 clean:
 	rm -rf $(BUILD) build-dev build-asan

@@ -197,8 +197,10 @@ int Server::Bind() {
             body = std::string(*f);
         }
         bool spa_fallback = false;
-        if (!body && rel.find('.') == std::string::npos) {
-            // A client-side route: hand out the application shell.
+        // A client-side route (no file extension, or a page navigation — routes may hold dotted ids such as
+        // /catalog/5.15): hand out the application shell. Missing assets stay 404.
+        bool navigation = hreq.get_header_value("Accept").find("text/html") != std::string::npos;
+        if (!body && rel.rfind("assets/", 0) != 0 && (rel.find('.') == std::string::npos || navigation)) {
             spa_fallback = true;
             if (!options_.web_root.empty()) {
                 std::ifstream in(std::filesystem::path(options_.web_root) / "index.html", std::ios::binary);
