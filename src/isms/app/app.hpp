@@ -7,8 +7,11 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "isms/org/organisations.hpp"
+#include "isms/records/schema.hpp"
+#include "isms/records/service.hpp"
 #include "isms/store/store.hpp"
 
 namespace isms::app {
@@ -17,6 +20,9 @@ struct AppOptions {
     std::string db_url;
     bool create = false;  // `isms init`: create a missing SQLite file and run the migrations
     int pool_size = 8;
+    // Folders with more record-type schemas (*.yaml) besides the built-in ones; $ISMS_RECORD_SCHEMAS
+    // (':'-separated) adds more. See docs/records.md.
+    std::vector<std::string> record_schema_dirs;
 };
 
 class App {
@@ -28,6 +34,9 @@ public:
 
     store::Store& store() { return *store_; }
     org::OrganisationService& organisations() { return *organisations_; }
+    // The ISMS records of every declared type (assets, persons, documents, …): see isms/records/service.hpp.
+    records::RecordService& records() { return *records_; }
+    const records::TypeRegistry& record_types() const { return *record_types_; }
 
     // Loads or refreshes built-in reference data (idempotent; called by init and at startup).
     void EnsureReferenceData();
@@ -35,6 +44,8 @@ public:
 private:
     std::unique_ptr<store::Store> store_;
     std::unique_ptr<org::OrganisationService> organisations_;
+    std::unique_ptr<records::TypeRegistry> record_types_;
+    std::unique_ptr<records::RecordService> records_;
 };
 
 }  // namespace isms::app

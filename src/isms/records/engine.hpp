@@ -1,0 +1,69 @@
+// Internals of the record service shared by its source files (service.cpp, import_export.cpp,
+// documents.cpp). Not for other modules: they use service.hpp.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "isms/core/error.hpp"
+#include "isms/records/service.hpp"
+
+namespace isms::records::engine {
+
+// The change-log entity of a type's records: "record.TYPE".
+std::string Entity(std::string_view type);
+// The link-index target kinds that are not record types.
+inline constexpr const char* kControlTarget = "@control";
+inline constexpr const char* kAttachmentTarget = "@attachment";
+
+std::optional<Record> Load(store::Db& db, std::string_view org, std::string_view type, std::string_view id);
+// kNotFound "no TYPE 'ID'".
+Record LoadOrThrow(store::Db& db, const RecordType& t, std::string_view org, std::string_view id);
+// kPreconditionFailed when `expected` is set and differs from the record's version.
+void CheckVersion(const Record& r, std::optional<int64_t> expected);
+// kConflict when the record is archived.
+void RequireNotArchived(const Record& r, std::string_view what);
+
+// Records being imported together: they may link to each other and must not share unique values.
+struct Batch {
+    std::set<std::string> ids;                                   // "type\x1fid"
+    std::map<std::string, std::pair<std::string, int>> keys;     // "field\x1fvalue" → (id, line)
+};
+
+// Checks `data` of a record `self_id` of type `t`: fields (CheckData), links (resolving unique values such
+// as e-mail addresses to ids), controls, attachments and unique values. Appends problems; returns true
+// when a unique value is taken (the caller reports kConflict rather than kInvalidInput for that).
+bool Prepare(store::Db& db, const RecordType& t, const std::string& org, const std::string& self_id, Json& data,
+             std::vector<ErrorDetail>& problems, Batch* batch = nullptr, int line = 0);
+
+// Throws the problems as one error (kConflict when `conflict`, else kInvalidInput).
+[[noreturn]] void ThrowProblems(std::string_view what, std::vector<ErrorDetail> problems, bool conflict);
+
+// Stores `rec` (insert when `before` is null, else update guarded by before's version), rebuilds its link and
+// key index and appends one change-log entry `op` (with `event` under "event" in the after image when not
+// null). Sets version, title, next_review and the update stamps.
+void Persist(store::WriteTx& tx, const RecordType& t, Record& rec, const Record* before, std::string_view op,
+             const Json& event = nullptr);
+
+// Saves (or refreshes) the revision row of a record in a locked state.
+void SaveRevision(store::WriteTx& tx, const Record& rec);
+
+// 27001 7.5.3: when `before` is in a locked state, keeps its revision readable (record_revisions) and turns
+// `rec` into the next revision in the draft state, without approval. Returns true when it did.
+bool ReviseIfLocked(store::WriteTx& tx, const RecordType& t, const Record& before, Record& rec);
+
+// The next free id PREFIX-N of a type, and the next seq.
+std::pair<std::string, int64_t> NextId(store::Db& db, const RecordType& t, std::string_view org,
+                                       const std::set<std::string>& also_taken = {});
+// kInvalidInput unless `id` is 1–64 characters of letters, digits, '.', '_' and '-' (starting alphanumeric).
+void CheckId(std::string_view id);
+
+// Applies a workflow transition to `rec` in memory (permission, from-state, required fields, approval
+// stamps). Does not persist.
+void ApplyTransition(const Context& ctx, const RecordType& t, Record& rec, const Transition& tr);
+
+}  // namespace isms::records::engine
