@@ -201,6 +201,7 @@ Json Router::OpenApi(const std::string& version) const {
         Json ok_schema = r.doc.response_schema.is_null() ? Json{{"type", "object"}} : r.doc.response_schema;
         int ok_status = r.method == "POST" ? 201 : 200;
         if (r.doc.response_schema.is_object() && r.doc.response_schema.empty()) ok_status = 204;
+        if (r.doc.success_status) ok_status = r.doc.success_status;
         Json responses;
         if (ok_status == 204) {
             responses["204"] = {{"description", "done"}};

@@ -64,7 +64,7 @@ Server::Server(app::App& app, ServeOptions options)
 
 Server::~Server() = default;
 
-Response Server::Problem(const std::exception& ex, const std::string& instance) {
+Response Server::Problem(const std::exception& ex, const std::string& instance, int status_override) {
     Json p;
     int status = 500;
     std::string code = "internal";
@@ -84,9 +84,10 @@ Response Server::Problem(const std::exception& ex, const std::string& instance) 
         spdlog::error("unexpected exception at {}: {}", instance, ex.what());
         detail = "an unexpected error occurred; it has been logged";
     }
+    if (status_override) status = status_override;
     static const std::map<int, std::string> kTitles = {
         {400, "Bad request"}, {401, "Authentication required"}, {403, "Forbidden"},
-        {404, "Not found"},   {409, "Conflict"},               {412, "Precondition failed"},
+        {404, "Not found"},   {405, "Method not allowed"}, {409, "Conflict"},               {412, "Precondition failed"},
         {413, "Too large"},   {429, "Too many requests"},       {500, "Internal error"},
         {503, "Unavailable"},
     };
@@ -111,8 +112,7 @@ Response Server::Dispatch(Request& req) {
                 std::string allow;
                 for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
                 Response r = Problem(Error(ErrorCode::kInvalidInput, req.method + " is not allowed here; use " + allow),
-                                     req.path);
-                r.status = 405;
+                                     req.path, 405);
                 r.headers.emplace_back("Allow", allow);
                 return r;
             }
@@ -142,6 +142,12 @@ int Server::Bind() {
     int threads = options_.threads;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_payload_max_length(options_.max_body);
+    // SO_REUSEADDR only: cpp-httplib also sets SO_REUSEPORT by default, which lets a second server bind the
+    // same port and silently share its connections instead of failing with "in use".
+    http.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof(yes));
+    });
     http.set_keep_alive_max_count(1000);
     http.set_read_timeout(30);
     http.set_write_timeout(30);

@@ -43,8 +43,9 @@ public:
     void Run(bool handle_signals = true);
     void Stop();
 
-    // Turns any exception into a problem+json response.
-    static Response Problem(const std::exception& ex, const std::string& instance);
+    // Turns any exception into a problem+json response. `status` overrides the status the error's code maps
+    // to (e.g. 405), in the HTTP status line and the body alike.
+    static Response Problem(const std::exception& ex, const std::string& instance, int status = 0);
 
 private:
     struct Impl;

@@ -73,7 +73,7 @@ int Main(int argc, char** argv) {
     root.add_flag("--quiet,-q", g.quiet, "print only results");
     root.fallthrough();
 
-    for (Register r : {RegisterInit, RegisterServe, RegisterLog, RegisterOrg}) r(root, g);
+    for (Register r : {RegisterInit, RegisterServe, RegisterLog, RegisterOrg, RegisterApi}) r(root, g);
     RegisterDomainCommands(root, g);
 
     try {
@@ -85,6 +85,9 @@ int Main(int argc, char** argv) {
         return root.exit(e);
     } catch (const CLI::CallForVersion& e) {
         return root.exit(e);
+    } catch (const CLI::RuntimeError& e) {
+        // Thrown by a command whose check does not hold (e.g. `log verify`): its exit code, no message.
+        return e.get_exit_code();
     } catch (const CLI::ParseError& e) {
         root.exit(e);
         return 2;

@@ -41,6 +41,7 @@ void RegisterInit(CLI::App& root, Globals& g);
 void RegisterServe(CLI::App& root, Globals& g);
 void RegisterLog(CLI::App& root, Globals& g);
 void RegisterOrg(CLI::App& root, Globals& g);
+void RegisterApi(CLI::App& root, Globals& g);
 void RegisterDomainCommands(CLI::App& root, Globals& g);  // commands.cpp
 
 }  // namespace isms::cli

@@ -223,6 +223,11 @@ public:
                 }
             } catch (const std::exception& ex) {
                 std::string msg = ex.what();
+                if (d == Dialect::kSqlite && (msg.find("file is not a database") != std::string::npos ||
+                                              msg.find("malformed") != std::string::npos))
+                    throw Error::Unavailable(fmt::format("{} is not a readable isms database (the file is corrupt or "
+                                                         "of another kind; nothing was changed): {}",
+                                                         describe_, msg));
                 if (d == Dialect::kSqlite)
                     throw Error::Unavailable(fmt::format("cannot open the SQLite database {}: {}", describe_, msg));
                 throw Error::Unavailable(fmt::format("cannot connect to PostgreSQL at {}: {}", describe_, msg));
@@ -235,7 +240,9 @@ public:
                 int n = 0;
                 s << "SELECT count(*) FROM sqlite_master", soci::into(n);
             } catch (const std::exception& ex) {
-                throw Error::Unavailable(fmt::format("{} is not a readable isms database: {}", describe_, ex.what()));
+                throw Error::Unavailable(fmt::format("{} is not a readable isms database (the file is corrupt or "
+                                                     "of another kind; nothing was changed): {}",
+                                                     describe_, ex.what()));
             }
         }
     }

@@ -1,0 +1,108 @@
+// `isms log verify` and GET /api/v1/log/verify against a database edited behind the program's back with the
+// engine's own command-line tool (sqlite3 / psql), as someone with access to the database file could.
+#include "tests/integration/harness.hpp"
+
+namespace isms::integration {
+namespace {
+
+class LogVerifyTest : public IntegrationTest {
+  protected:
+    // Three logged writes: the first organisation and two more.
+    void MakeEdits() {
+        Init("Acme AB");
+        for (auto [name, slug] : {std::pair{"Beta Konsult AB", "beta"}, {"Gamma Lön AB", "gamma"}}) {
+            auto r = Isms({"org", "add", name, "--slug", slug});
+            ASSERT_EQ(r.exit_code, 0) << r;
+        }
+    }
+    std::string SqlValue(const std::string& sql) {
+        auto r = store().Sql(sql);
+        EXPECT_EQ(r.exit_code, 0) << r;
+        return r.out.substr(0, r.out.find('\n'));
+    }
+};
+
+TEST_P(LogVerifyTest, AnIntactLogVerifiesWithItsEntryCountAndHead) {
+    MakeEdits();
+    std::string count = SqlValue("SELECT COUNT(*) FROM change_log");
+    std::string head = SqlValue("SELECT hash FROM change_log ORDER BY seq DESC LIMIT 1");
+    ASSERT_GE(std::stoi(count), 3);
+
+    auto r = Isms({"log", "verify"});
+    EXPECT_EQ(r.exit_code, 0) << r;
+    EXPECT_NE(r.out.find("change log OK: " + count + " entries"), std::string::npos) << r;
+    EXPECT_NE(r.out.find(head), std::string::npos) << r;
+
+    auto j = Isms({"--format", "json", "log", "verify"});
+    ASSERT_EQ(j.exit_code, 0) << j;
+    auto v = Json::parse(j.out);
+    EXPECT_EQ(v["ok"], true);
+    EXPECT_EQ(v["entries"], std::stoi(count));
+    EXPECT_EQ(v["head_hash"], head);
+    EXPECT_TRUE(v["first_broken"].is_null());
+
+    auto h = StartServer().http().Get("/api/v1/log/verify", {{"X-Isms-Org", "beta"}});
+    ASSERT_EQ(h.status, 200) << h;
+    EXPECT_EQ(h.Json()["ok"], true);
+    EXPECT_EQ(h.Json()["entries"], std::stoi(count));
+}
+
+TEST_P(LogVerifyTest, AnEntryAlteredBehindTheProgramsBackIsNamed) {
+    MakeEdits();
+    std::string seq = SqlValue("SELECT seq FROM change_log WHERE after_json LIKE '%Beta Konsult AB%'");
+    ASSERT_FALSE(seq.empty());
+    std::string last = SqlValue("SELECT MAX(seq) FROM change_log");
+    ASSERT_LT(std::stoi(seq), std::stoi(last)) << "a later entry follows the altered one";
+
+    auto edit = store().Sql(
+        "UPDATE change_log SET after_json = REPLACE(after_json, 'Beta Konsult AB', "
+        "'Beta Evil AB') WHERE seq = " +
+        seq);
+    ASSERT_EQ(edit.exit_code, 0) << edit;
+
+    auto r = Isms({"log", "verify"});
+    EXPECT_EQ(r.exit_code, 1) << r;
+    EXPECT_NE(r.out.find("BROKEN at entry " + seq + ":"), std::string::npos) << r;
+    EXPECT_NE(r.out.find("altered"), std::string::npos) << r;
+
+    auto j = Isms({"--format", "json", "log", "verify"});
+    EXPECT_EQ(j.exit_code, 1) << j;
+    auto v = Json::parse(j.out);
+    EXPECT_EQ(v["ok"], false);
+    EXPECT_EQ(v["first_broken"], std::stoi(seq));
+
+    auto h = StartServer().http().Get("/api/v1/log/verify", {{"X-Isms-Org", "acme-ab"}});
+    ASSERT_EQ(h.status, 200) << h;
+    EXPECT_EQ(h.Json()["ok"], false);
+    EXPECT_EQ(h.Json()["first_broken"], std::stoi(seq));
+    EXPECT_EQ(h.Json()["problem"], v["problem"]);
+
+    // Verification only reads: a second run finds the same break, and the edit is still there.
+    EXPECT_EQ(Isms({"log", "verify"}).out, r.out);
+    EXPECT_EQ(SqlValue("SELECT COUNT(*) FROM change_log WHERE after_json LIKE '%Beta Evil AB%'"), "1");
+}
+
+TEST_P(LogVerifyTest, AStoredHashThatWasChangedIsNamed) {
+    MakeEdits();
+    // The first entry's stored hash is replaced: its content no longer matches it.
+    auto edit = store().Sql("UPDATE change_log SET hash = REPLACE(hash, SUBSTR(hash, 1, 1), 'x') WHERE seq = 1");
+    ASSERT_EQ(edit.exit_code, 0) << edit;
+    auto r = Isms({"--format", "json", "log", "verify"});
+    EXPECT_EQ(r.exit_code, 1) << r;
+    EXPECT_EQ(Json::parse(r.out)["first_broken"], 1) << r;
+}
+
+TEST_P(LogVerifyTest, RemovedNewestEntriesAreDetected) {
+    MakeEdits();
+    std::string last = SqlValue("SELECT MAX(seq) FROM change_log");
+    auto edit = store().Sql("DELETE FROM change_log WHERE seq = " + last);
+    ASSERT_EQ(edit.exit_code, 0) << edit;
+    auto r = Isms({"log", "verify"});
+    EXPECT_EQ(r.exit_code, 1) << r;
+    EXPECT_NE(r.out.find("BROKEN at entry " + last + ":"), std::string::npos) << r;
+}
+
+ISMS_INSTANTIATE_BACKENDS(LogVerifyTest);
+
+}  // namespace
+}  // namespace isms::integration
