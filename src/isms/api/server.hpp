@@ -21,7 +21,7 @@ struct ServeOptions {
     std::string web_root;                // serve the web app from this folder instead of the embedded copy
     std::string tls_cert, tls_key;       // both set: HTTPS
     size_t max_body = 8 * 1024 * 1024;   // bytes; larger bodies get 413
-    int threads = 16;
+    int threads = 64;                    // worker threads; each keep-alive connection holds one while open
 };
 
 class Server {
