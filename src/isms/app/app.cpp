@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "isms/catalog/reference_data.hpp"
+
 namespace isms::app {
 
 App::App(const AppOptions& options) {
@@ -27,11 +29,17 @@ App::App(const AppOptions& options) {
     }
     record_types_ = std::make_unique<records::TypeRegistry>(records::TypeRegistry::Builtin(schema_dirs));
     records_ = std::make_unique<records::RecordService>(*store_, *record_types_);
+    catalog_ = std::make_unique<catalog::CatalogService>(*store_);
+    views_ = std::make_unique<catalog::ViewService>(*store_, *catalog_);
     EnsureReferenceData();
 }
 
 App::~App() = default;
 
-void App::EnsureReferenceData() {}
+void App::EnsureReferenceData() {
+    // The built-in ISO/IEC 27002:2022 catalog: one read when current, an in-place upgrade when this binary
+    // carries newer data.
+    catalog::EnsureReferenceData(*store_);
+}
 
 }  // namespace isms::app

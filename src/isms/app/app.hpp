@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "isms/catalog/catalog.hpp"
+#include "isms/catalog/views.hpp"
 #include "isms/org/organisations.hpp"
 #include "isms/records/schema.hpp"
 #include "isms/records/service.hpp"
@@ -37,6 +39,8 @@ public:
     // The ISMS records of every declared type (assets, persons, documents, …): see isms/records/service.hpp.
     records::RecordService& records() { return *records_; }
     const records::TypeRegistry& record_types() const { return *record_types_; }
+    catalog::CatalogService& catalog() { return *catalog_; }
+    catalog::ViewService& views() { return *views_; }
 
     // Loads or refreshes built-in reference data (idempotent; called by init and at startup).
     void EnsureReferenceData();
@@ -46,6 +50,8 @@ private:
     std::unique_ptr<org::OrganisationService> organisations_;
     std::unique_ptr<records::TypeRegistry> record_types_;
     std::unique_ptr<records::RecordService> records_;
+    std::unique_ptr<catalog::CatalogService> catalog_;
+    std::unique_ptr<catalog::ViewService> views_;
 };
 
 }  // namespace isms::app

@@ -25,6 +25,7 @@ struct MigrationFile {
 // 9 operations.
 constexpr MigrationFile kMigrations[] = {
     {1, "0001_foundation.sql"},
+    {2, "0002_catalog.sql"},
     {3, "0003_records.sql"},
 };
 
