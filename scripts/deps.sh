@@ -8,7 +8,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libsoci-dev libboost-dev libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-contrib
   libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev libxml2-dev libxml2-utils
-  libvalijson-dev libcli11-dev libfmt-dev libspdlog-dev libxlsxwriter-dev libsodium-dev libssl-dev zlib1g-dev
+  libvalijson-dev libicu-dev libcli11-dev libfmt-dev libspdlog-dev libxlsxwriter-dev libsodium-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   wrk chromium python3 python3-numpy curl

@@ -1,0 +1,296 @@
+// Profile resolution: one small profile per rule of the specification (tests/data/oscal/resolve), and NIST's
+// SP 800-53 rev5 baselines against their catalog.
+#include "isms/oscal/resolve.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "isms/core/error.hpp"
+#include "isms/oscal/test_files.hpp"
+#include "isms/oscal/validate.hpp"
+
+namespace isms::oscal {
+namespace {
+
+using testing::Cached;
+using testing::DataDir;
+using testing::NistDir;
+
+// "{a: a1(a1.1 a1.2) a2} {b: b2}" — groups in braces, child controls in parentheses; top-level controls first.
+std::string Outline(const Json& node) {
+    std::string out;
+    auto add = [&](const std::string& s) { out += (out.empty() ? "" : " ") + s; };
+    for (const auto& c : node.value("controls", Json::array())) {
+        std::string kids = Outline(c);
+        add(c.value("id", "") + (kids.empty() ? "" : "(" + kids + ")"));
+    }
+    for (const auto& g : node.value("groups", Json::array())) add("{" + g.value("id", "") + ": " + Outline(g) + "}");
+    return out;
+}
+
+Document ResolveFixture(const std::string& name) {
+    return ResolveFile(DataDir() / "resolve" / (name + "_profile.json"), {.timestamp = "2024-06-01T00:00:00Z"});
+}
+
+std::set<std::string> ParamIds(const Json& node) {
+    std::set<std::string> out;
+    for (const auto& p : node.value("params", Json::array())) out.insert(p.value("id", ""));
+    for (const char* k : {"controls", "groups"})
+        for (const auto& c : node.value(k, Json::array())) out.merge(ParamIds(c));
+    return out;
+}
+
+const Json* FindControl(const Json& node, const std::string& id) {
+    for (const char* k : {"controls", "groups"}) {
+        if (!node.contains(k)) continue;
+        for (const auto& c : node[k]) {
+            if (std::string(k) == "controls" && c.value("id", "") == id) return &c;
+            if (const Json* hit = FindControl(c, id)) return hit;
+        }
+    }
+    return nullptr;
+}
+
+std::string PartIds(const Json& node) {
+    std::string out;
+    for (const auto& p : node.value("parts", Json::array())) {
+        out += (out.empty() ? "" : " ") + p.value("id", p.value("name", ""));
+        std::string kids = PartIds(p);
+        if (!kids.empty()) out += "(" + kids + ")";
+    }
+    return out;
+}
+
+std::string ErrorOf(const std::string& name) {
+    try {
+        ResolveFixture(name);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+TEST(ResolveTest, IncludeAllAsIsKeepsTheCatalogStructure) {
+    auto d = ResolveFixture("include-all");
+    EXPECT_EQ(Outline(d.body), "{a: a1(a1.1 a1.2) a2} {b: b1(b1.1) b2}");
+    EXPECT_TRUE(SchemaIssues(d).empty());
+}
+
+TEST(ResolveTest, WithIdsAndNoMergeDirectiveGiveFlatControlsInCatalogOrder) {
+    EXPECT_EQ(Outline(ResolveFixture("include-ids-flat").body), "a1 b2");
+}
+
+TEST(ResolveTest, MatchingSelectsByPattern) {
+    EXPECT_EQ(Outline(ResolveFixture("matching").body), "{a: a1 a2}");
+}
+
+TEST(ResolveTest, WithChildControlsBringsEnhancements) {
+    EXPECT_EQ(Outline(ResolveFixture("with-child-controls").body), "{a: a1(a1.1 a1.2)}");
+}
+
+TEST(ResolveTest, ExclusionPrevailsOverInclusion) {
+    EXPECT_EQ(Outline(ResolveFixture("exclude").body), "{a: a1(a1.1) a2}");
+}
+
+TEST(ResolveTest, EnhancementWithoutItsParentTakesTheParentsPlace) {
+    EXPECT_EQ(Outline(ResolveFixture("enhancement-without-parent").body), "{a: a1.1 a2}");
+}
+
+TEST(ResolveTest, ProfilesImportingProfilesResolveInnerFirst) {
+    EXPECT_EQ(Outline(ResolveFixture("profile-of-profile").body), "a1");
+}
+
+TEST(ResolveTest, BackMatterImportTriesEachRlinkAndKeepsTheProfilesOwnResources) {
+    auto d = ResolveFixture("back-matter-import");
+    EXPECT_EQ(Outline(d.body), "{a: a2}");
+    std::vector<std::string> uuids;
+    for (const auto& r : d.body["back-matter"]["resources"]) uuids.push_back(r["uuid"]);
+    // a2 links to resource two; the import's own resource is not carried, the profile's note is.
+    EXPECT_EQ(uuids, (std::vector<std::string>{"22222222-2222-4222-8222-222222222222",
+                                               "9e9e9e9e-0000-4000-8000-000000000002"}));
+}
+
+TEST(ResolveTest, CustomMergeBuildsTheProfilesGroups) {
+    EXPECT_EQ(Outline(ResolveFixture("merge-custom").body), "{first: b1.1 a1.2 a1.1} {second: a1 a2 b1 b2}");
+}
+
+TEST(ResolveTest, UseFirstKeepsOneCopyOfADuplicate) {
+    EXPECT_EQ(Outline(ResolveFixture("import-twice").body), "{a: a1 a2} {b: b1}");
+}
+
+TEST(ResolveTest, LooseParametersAreKeptOnlyWhenInserted) {
+    auto d = ResolveFixture("include-all");
+    EXPECT_EQ(ParamIds(d.body), (std::set<std::string>{"a1_prm_1", "loose-1"}));
+    auto only_a = ResolveFixture("matching");
+    EXPECT_EQ(ParamIds(only_a.body), (std::set<std::string>{"a1_prm_1"}));
+}
+
+TEST(ResolveTest, SetParametersReplacesValuesAndAddsProps) {
+    auto d = ResolveFixture("modify");
+    const Json* a1 = FindControl(d.body, "a1");
+    ASSERT_NE(a1, nullptr);
+    const Json& p = (*a1)["params"][0];
+    EXPECT_EQ(p["values"], Json({"monthly"}));
+    EXPECT_EQ(p["label"], "frequency");
+    EXPECT_EQ(p["props"][0]["name"], "set-by");
+}
+
+TEST(ResolveTest, AltersAddAtEveryPositionAndRemoveByEveryKey) {
+    auto d = ResolveFixture("modify");
+    const Json* a1 = FindControl(d.body, "a1");
+    EXPECT_EQ(PartIds(*a1), "a1_before a1_smt(a1_smt.z) a1_after");  // guidance removed by name
+    EXPECT_EQ((*a1)["props"][0]["name"], "added");                  // starting
+    const Json* a2 = FindControl(d.body, "a2");
+    EXPECT_EQ(PartIds(*a2), "a2_smt");  // by class
+    EXPECT_FALSE(a2->contains("links"));  // by item name
+    const Json* b1 = FindControl(d.body, "b1");
+    EXPECT_EQ(PartIds(*b1), "b1_gdn");  // by id
+    EXPECT_EQ((*b1)["props"].size(), 1u);  // by name (sort-id)
+    const Json* b2 = FindControl(d.body, "b2");
+    EXPECT_EQ((*b2)["title"], "Control B2, retitled");
+    EXPECT_EQ((*b2)["props"].size(), 2u);  // by ns: nothing in that namespace
+    EXPECT_TRUE(SchemaIssues(d).empty());
+}
+
+TEST(ResolveTest, ResolvedMetadataNamesTheSourceProfileAndTool) {
+    auto d = ResolveFixture("include-all");
+    const Json& md = d.body["metadata"];
+    EXPECT_EQ(md["title"], "include-all");
+    EXPECT_EQ(md["last-modified"], "2024-06-01T00:00:00Z");
+    EXPECT_EQ(md["links"][0]["rel"], "source-profile");
+    EXPECT_EQ(md["props"][0]["name"], "resolution-tool");
+    EXPECT_EQ(d.body["uuid"], ResolveFixture("include-all").body["uuid"]);  // deterministic
+    EXPECT_NE(d.body["uuid"], "5d0e0d1e-6c2b-4c5e-9a7e-0b6f8f1f2a3b");
+}
+
+TEST(ResolveTest, BadProfilesFailWithTheirLocation) {
+    EXPECT_NE(ErrorOf("missing-import").find("import not found: no-such_catalog.json"), std::string::npos);
+    EXPECT_NE(ErrorOf("cycle-a").find("cycle"), std::string::npos);
+    EXPECT_NE(ErrorOf("alter-missing-control").find("/profile/modify/alters/0/control-id"), std::string::npos);
+    try {
+        ResolveFile(DataDir() / "resolve/abc_catalog.json");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("expected an OSCAL profile"), std::string::npos);
+    }
+}
+
+// NIST SP 800-53 rev5 5.0.1 baselines. The expectation is computed here from the profile and the catalog the
+// way NIST's resolver builds an as-is catalog: the selected controls in catalog order inside their families,
+// enhancements nested under their controls, the parameters of the selected controls and the back-matter
+// resources they link to; every control unchanged (these profiles modify nothing).
+struct Expected {
+    std::string outline;
+    std::set<std::string> params;
+    std::vector<std::string> resources;
+};
+
+void Refs(const Json& v, std::set<std::string>& out) {
+    if (v.is_object()) {
+        for (const auto& [k, val] : v.items())
+            if (k == "href" && val.is_string() && val.get<std::string>().starts_with("#")) out.insert(val.get<std::string>().substr(1));
+            else Refs(val, out);
+    } else if (v.is_array()) {
+        for (const auto& e : v) Refs(e, out);
+    } else if (v.is_string()) {  // Markdown links in prose: [SP 800-12](#uuid)
+        const std::string& s = v.get_ref<const std::string&>();
+        for (size_t at = s.find("](#"); at != std::string::npos; at = s.find("](#", at + 3))
+            out.insert(s.substr(at + 3, s.find(')', at) - at - 3));
+    }
+}
+
+Json Keep(const Json& c, const std::set<std::string>& ids, Expected& e, std::set<std::string>& refs) {
+    Json copy = c;
+    copy.erase("controls");
+    for (const auto& p : c.value("params", Json::array())) e.params.insert(p["id"]);
+    Refs(copy, refs);
+    Json kids = Json::array();
+    for (const auto& k : c.value("controls", Json::array()))
+        if (ids.count(k["id"])) kids.push_back(Keep(k, ids, e, refs));
+    if (!kids.empty()) copy["controls"] = kids;
+    return copy;
+}
+
+// The product's rule for an enhancement selected without its control (docs/oscal.md): it stands in its
+// family where the control would have stood. NIST's PRIVACY baseline selects five such enhancements.
+void Select(const Json& controls, const std::set<std::string>& ids, Expected& e, std::set<std::string>& refs, Json& out) {
+    for (const auto& c : controls) {
+        if (ids.count(c["id"]))
+            out.push_back(Keep(c, ids, e, refs));
+        else
+            Select(c.value("controls", Json::array()), ids, e, refs, out);
+    }
+}
+
+TEST(ResolveTest, NistBaselinesResolveToTheirControlsGroupsParametersAndResources) {
+    const Document& catalog = Cached(NistDir() / "800-53-rev5-5.0.1/NIST_SP-800-53_rev5_catalog.xml");
+    std::map<std::string, size_t> counts;
+    for (const char* level : {"LOW", "MODERATE", "HIGH", "PRIVACY"}) {
+        SCOPED_TRACE(level);
+        auto path = NistDir() / "800-53-rev5-5.0.1" / (std::string("NIST_SP-800-53_rev5_") + level + "-baseline_profile.json");
+        Document resolved = ResolveFile(path, {.timestamp = "2024-06-01T00:00:00Z"});
+        const Json& profile = Cached(path).body;
+        std::set<std::string> ids;
+        for (const auto& id : profile["imports"][0]["include-controls"][0]["with-ids"]) ids.insert(id);
+        Expected e;
+        std::set<std::string> refs;
+        Json groups = Json::array();
+        for (const auto& g : catalog.body["groups"]) {
+            Json copy = g;
+            copy.erase("controls");
+            Json controls = Json::array();
+            Select(g["controls"], ids, e, refs, controls);
+            if (controls.empty()) continue;
+            Refs(copy, refs);  // a family's own parts (PM's overview) link to resources too
+            copy["controls"] = controls;
+            groups.push_back(copy);
+        }
+        for (const auto& r : catalog.body["back-matter"]["resources"])
+            if (refs.count(r["uuid"])) e.resources.push_back(r["uuid"]);
+        e.outline = Outline({{"groups", groups}});
+
+        EXPECT_EQ(Outline(resolved.body), e.outline);
+        EXPECT_EQ(ParamIds(resolved.body), e.params);
+        std::vector<std::string> got;
+        for (const auto& r : resolved.body["back-matter"]["resources"]) got.push_back(r["uuid"]);
+        EXPECT_EQ(got, e.resources);
+        for (const auto& g : got)
+            if (std::find(e.resources.begin(), e.resources.end(), g) == e.resources.end()) ADD_FAILURE() << "extra " << g;
+        EXPECT_TRUE(resolved.body["groups"] == groups) << "control content differs from the catalog's";
+        auto issues = SchemaIssues(resolved);
+        EXPECT_TRUE(issues.empty()) << (issues.empty() ? "" : issues[0].path + ": " + issues[0].message);
+        size_t n = 0;
+        std::function<void(const Json&)> count = [&](const Json& node) {
+            for (const auto& c : node.value("controls", Json::array())) ++n, count(c);
+            for (const auto& g : node.value("groups", Json::array())) count(g);
+        };
+        count(resolved.body);
+        counts[level] = n;
+        EXPECT_EQ(n, ids.size()) << "every listed control appears exactly once";
+    }
+    // NIST SP 800-53B: the LOW baseline is the smallest and HIGH contains MODERATE.
+    EXPECT_LT(counts["LOW"], counts["MODERATE"]);
+    EXPECT_LT(counts["MODERATE"], counts["HIGH"]);
+}
+
+TEST(ResolveTest, Nist511ProfilesParseValidateAndFailToResolveWithImportNotFound) {
+    for (const char* level : {"LOW", "MODERATE", "HIGH", "PRIVACY"}) {
+        for (const char* ext : {".json", ".xml", ".yaml"}) {
+            auto path = NistDir() / "800-53-rev5-5.1.1-profiles" / (std::string("NIST_SP-800-53_rev5_") + level + "-baseline_profile" + ext);
+            SCOPED_TRACE(path.string());
+            EXPECT_TRUE(ValidateFile(path).ok());
+            try {
+                ResolveFile(path);
+                ADD_FAILURE() << "resolved without its catalog";
+            } catch (const Error& e) {
+                EXPECT_EQ(e.code(), ErrorCode::kNotFound);
+                EXPECT_NE(std::string(e.what()).find("import not found"), std::string::npos) << e.what();
+                EXPECT_NE(std::string(e.what()).find("NIST_SP-800-53_rev5_catalog"), std::string::npos) << e.what();
+            }
+        }
+    }
+}
+
+}  // namespace
+}  // namespace isms::oscal
