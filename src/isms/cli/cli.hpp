@@ -42,6 +42,7 @@ void RegisterServe(CLI::App& root, Globals& g);
 void RegisterLog(CLI::App& root, Globals& g);
 void RegisterOrg(CLI::App& root, Globals& g);
 void RegisterApi(CLI::App& root, Globals& g);
+void RegisterOscal(CLI::App& root, Globals& g);
 void RegisterDomainCommands(CLI::App& root, Globals& g);  // commands.cpp
 
 }  // namespace isms::cli

@@ -5,8 +5,7 @@
 namespace isms::cli {
 
 void RegisterDomainCommands(CLI::App& root, Globals& g) {
-    (void)root;
-    (void)g;
+    RegisterOscal(root, g);
 }
 
 }  // namespace isms::cli
