@@ -7,5 +7,6 @@
 namespace isms::api {
 
 void RegisterSystemRoutes(Router& router, app::App& app);
+void RegisterOscalRoutes(Router& router, app::App& app);
 
 }  // namespace isms::api

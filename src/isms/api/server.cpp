@@ -286,6 +286,7 @@ void Server::Stop() {
 
 void RegisterAllRoutes(Router& router, app::App& app) {
     RegisterSystemRoutes(router, app);
+    RegisterOscalRoutes(router, app);
 }
 
 }  // namespace isms::api

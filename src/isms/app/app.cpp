@@ -31,6 +31,7 @@ App::App(const AppOptions& options) {
     records_ = std::make_unique<records::RecordService>(*store_, *record_types_);
     catalog_ = std::make_unique<catalog::CatalogService>(*store_);
     views_ = std::make_unique<catalog::ViewService>(*store_, *catalog_);
+    oscal_ = std::make_unique<oscal::OscalService>(*store_, *catalog_);
     EnsureReferenceData();
 }
 

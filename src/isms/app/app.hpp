@@ -12,6 +12,7 @@
 #include "isms/catalog/catalog.hpp"
 #include "isms/catalog/views.hpp"
 #include "isms/org/organisations.hpp"
+#include "isms/oscal/service.hpp"
 #include "isms/records/schema.hpp"
 #include "isms/records/service.hpp"
 #include "isms/store/store.hpp"
@@ -41,6 +42,7 @@ public:
     const records::TypeRegistry& record_types() const { return *record_types_; }
     catalog::CatalogService& catalog() { return *catalog_; }
     catalog::ViewService& views() { return *views_; }
+    oscal::OscalService& oscal() { return *oscal_; }
 
     // Loads or refreshes built-in reference data (idempotent; called by init and at startup).
     void EnsureReferenceData();
@@ -52,6 +54,7 @@ private:
     std::unique_ptr<records::RecordService> records_;
     std::unique_ptr<catalog::CatalogService> catalog_;
     std::unique_ptr<catalog::ViewService> views_;
+    std::unique_ptr<oscal::OscalService> oscal_;
 };
 
 }  // namespace isms::app

@@ -92,6 +92,49 @@ void RegisterOscal(CLI::App& root, Globals& g) {
         Emit(oscal::Write(catalog, OutputFormat(format, out)), out);
     });
 
+    auto* import = oscal_cmd->add_subcommand("import", "import an OSCAL document into the organisation");
+    import->require_subcommand(1);
+    static std::string framework_id;
+    auto* import_catalog = import->add_subcommand(
+        "catalog", "make a framework of an OSCAL catalog: controls with enhancements, parameters, parts, props, "
+                   "links and back-matter, filterable by props and class with the catalog query language");
+    import_catalog->add_option("FILE", file, "an OSCAL catalog (JSON, XML or YAML)")->required();
+    import_catalog->add_option("--id", framework_id, "framework id (default: derived from the catalog's title)");
+    import_catalog->add_option("--input-format", input_format, "json, xml or yaml, overriding the file name");
+    import_catalog->callback([&g] {
+        auto doc = oscal::ReadFile(file, InputFormat(input_format));
+        auto app = OpenApp(g);
+        auto ctx = CliContext(*app, g);
+        auto r = app->oscal().ImportCatalog(ctx, doc, framework_id,
+                                            std::filesystem::path(file).filename().string());
+        if (g.format == "json") {
+            PrintJson({{"framework", r.framework_id},
+                       {"name", r.name},
+                       {"controls", r.controls},
+                       {"enhancements", r.enhancements},
+                       {"attributes", r.attributes}});
+        } else {
+            Say(g, fmt::format("imported '{}' as framework {}: {} controls, {} enhancements, {} attributes", r.name,
+                               r.framework_id, r.controls, r.enhancements, r.attributes));
+        }
+    });
+
+    auto* export_cmd = oscal_cmd->add_subcommand("export", "export from the organisation as OSCAL");
+    export_cmd->require_subcommand(1);
+    static std::string export_framework = "iso27001-2022";
+    auto* export_catalog = export_cmd->add_subcommand(
+        "catalog", "a framework as an OSCAL catalog (the built-in ISO/IEC 27002:2022 by default: ids, titles, "
+                   "attributes; text only when the organisation imported its licensed copy)");
+    export_catalog->add_option("FRAMEWORK", export_framework, "framework id")->capture_default_str();
+    export_catalog->add_option("--format", format, "json, xml or yaml (default: from -o, else json)");
+    export_catalog->add_option("-o,--output", out, "write here instead of standard output");
+    export_catalog->callback([&g] {
+        auto app = OpenApp(g);
+        auto ctx = CliContext(*app, g);
+        auto doc = app->oscal().ExportCatalog(ctx, export_framework);
+        Emit(oscal::Write(doc, OutputFormat(format, out)), out);
+    });
+
     auto* convert = oscal_cmd->add_subcommand("convert", "convert a document between JSON, XML and YAML");
     convert->add_option("FILE", file, "an OSCAL document")->required();
     convert->add_option("--format", format, "output format: json, xml or yaml")->required();
