@@ -62,7 +62,8 @@ void RegisterOscalRoutes(Router& router, app::App& app) {
                                       {"model", {{"type", {"string", "null"}}}},
                                       {"format", {{"type", "string"}}},
                                       {"issues", {{"type", "array"}}}}}},
-                .errors = {400, 413}},
+                .errors = {400, 413},
+                .success_status = 200},
                [](Request& req) {
                    RequirePermission(req.ctx, Permission::kRead);
                    return Response::FromJson(oscal::ValidateText(req.body, InputFormat(req)).ToJson());
@@ -73,7 +74,8 @@ void RegisterOscalRoutes(Router& router, app::App& app) {
                 .tag = "oscal",
                 .params = {kInput, kFormat},
                 .request_schema = kDocumentBody,
-                .errors = {400, 413}},
+                .errors = {400, 413},
+                .success_status = 200},
                [](Request& req) {
                    RequirePermission(req.ctx, Permission::kRead);
                    return Document(oscal::Read(req.body, InputFormat(req), "request body"), OutputFormat(req));
@@ -85,7 +87,8 @@ void RegisterOscalRoutes(Router& router, app::App& app) {
                 .tag = "oscal",
                 .params = {kInput, kFormat},
                 .request_schema = kDocumentBody,
-                .errors = {400, 404, 413}},
+                .errors = {400, 404, 413},
+                .success_status = 200},
                [](Request& req) {
                    RequirePermission(req.ctx, Permission::kRead);
                    auto profile = oscal::Read(req.body, InputFormat(req), "request body");
