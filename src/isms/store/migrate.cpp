@@ -28,6 +28,7 @@ constexpr MigrationFile kMigrations[] = {
     {2, "0002_catalog.sql"},
     {3, "0003_records.sql"},
     {7, "0007_oscal.sql"},
+    {8, "0008_quant.sql"},
 };
 
 std::vector<std::string> SplitStatements(std::string_view sql) {
