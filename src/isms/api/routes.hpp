@@ -8,5 +8,6 @@ namespace isms::api {
 
 void RegisterSystemRoutes(Router& router, app::App& app);
 void RegisterOscalRoutes(Router& router, app::App& app);
+void RegisterQuantRoutes(Router& router, app::App& app);
 
 }  // namespace isms::api

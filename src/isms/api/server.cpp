@@ -287,6 +287,7 @@ void Server::Stop() {
 void RegisterAllRoutes(Router& router, app::App& app) {
     RegisterSystemRoutes(router, app);
     RegisterOscalRoutes(router, app);
+    RegisterQuantRoutes(router, app);
 }
 
 }  // namespace isms::api

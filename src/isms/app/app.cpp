@@ -32,6 +32,10 @@ App::App(const AppOptions& options) {
     catalog_ = std::make_unique<catalog::CatalogService>(*store_);
     views_ = std::make_unique<catalog::ViewService>(*store_, *catalog_);
     oscal_ = std::make_unique<oscal::OscalService>(*store_, *catalog_);
+    quant_ = std::make_unique<quant::QuantService>(*store_, [](const Context&, const std::string&) {
+        // Wired to the risk register once it exists: until then no risk can carry an estimate.
+        return std::optional<std::string>();
+    });
     EnsureReferenceData();
 }
 

@@ -15,6 +15,7 @@
 #include "isms/oscal/service.hpp"
 #include "isms/records/schema.hpp"
 #include "isms/records/service.hpp"
+#include "isms/quant/quant_service.hpp"
 #include "isms/store/store.hpp"
 
 namespace isms::app {
@@ -43,6 +44,7 @@ public:
     catalog::CatalogService& catalog() { return *catalog_; }
     catalog::ViewService& views() { return *views_; }
     oscal::OscalService& oscal() { return *oscal_; }
+    quant::QuantService& quant() { return *quant_; }
 
     // Loads or refreshes built-in reference data (idempotent; called by init and at startup).
     void EnsureReferenceData();
@@ -55,6 +57,7 @@ private:
     std::unique_ptr<catalog::CatalogService> catalog_;
     std::unique_ptr<catalog::ViewService> views_;
     std::unique_ptr<oscal::OscalService> oscal_;
+    std::unique_ptr<quant::QuantService> quant_;
 };
 
 }  // namespace isms::app

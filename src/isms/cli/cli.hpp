@@ -44,5 +44,6 @@ void RegisterOrg(CLI::App& root, Globals& g);
 void RegisterApi(CLI::App& root, Globals& g);
 void RegisterOscal(CLI::App& root, Globals& g);
 void RegisterDomainCommands(CLI::App& root, Globals& g);  // commands.cpp
+void RegisterQuant(CLI::App& root, Globals& g);
 
 }  // namespace isms::cli

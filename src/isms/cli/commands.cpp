@@ -6,6 +6,7 @@ namespace isms::cli {
 
 void RegisterDomainCommands(CLI::App& root, Globals& g) {
     RegisterOscal(root, g);
+    RegisterQuant(root, g);
 }
 
 }  // namespace isms::cli

@@ -51,7 +51,10 @@ std::string RenderSvg(const LineChart& c) {
     }
     if (xmax <= xmin) xmax = xmin + (c.log_x ? xmin : 1);
     if (ymax <= ymin) ymax = ymin + 1;
-    if (c.percent_y) ymax = std::max(ymax, 1e-9);
+    if (c.percent_y) {
+        ymin = 0;
+        ymax = 1;
+    }
     auto fx = [&](double x) {
         double t = c.log_x ? (std::log10(x) - std::log10(xmin)) / (std::log10(xmax) - std::log10(xmin))
                            : (x - xmin) / (xmax - xmin);
