@@ -197,7 +197,7 @@ Json Router::OpenApi(const std::string& version) const {
         if (!params.empty()) op["parameters"] = params;
         if (!r.doc.request_schema.is_null())
             op["requestBody"] = {{"required", true},
-                                 {"content", {{"application/json", {{"schema", r.doc.request_schema}}}}}};
+                                 {"content", {{r.doc.request_type, {{"schema", r.doc.request_schema}}}}}};
         Json ok_schema = r.doc.response_schema.is_null() ? Json{{"type", "object"}} : r.doc.response_schema;
         int ok_status = r.method == "POST" ? 201 : 200;
         if (r.doc.response_schema.is_object() && r.doc.response_schema.empty()) ok_status = 204;

@@ -65,6 +65,7 @@ struct RouteDoc {
     bool authenticated = true;     // false: reachable without credentials (health, login, openapi)
     std::vector<int> errors = {400, 404};  // documented error statuses (problem+json)
     std::string response_type = "application/json";
+    std::string request_type = "application/json";  // media type of request_schema's body (e.g. text/csv)
     int success_status = 0;  // the documented success status; 0: 201 for POST, 200 otherwise (204 when
                              // response_schema is an empty object)
 };

@@ -9,5 +9,6 @@ namespace isms::api {
 void RegisterSystemRoutes(Router& router, app::App& app);
 void RegisterOscalRoutes(Router& router, app::App& app);
 void RegisterQuantRoutes(Router& router, app::App& app);
+void RegisterCatalogRoutes(Router& router, app::App& app);  // frameworks, controls, transition, views
 
 }  // namespace isms::api

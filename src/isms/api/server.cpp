@@ -288,6 +288,7 @@ void RegisterAllRoutes(Router& router, app::App& app) {
     RegisterSystemRoutes(router, app);
     RegisterOscalRoutes(router, app);
     RegisterQuantRoutes(router, app);
+    RegisterCatalogRoutes(router, app);
 }
 
 }  // namespace isms::api

@@ -44,7 +44,7 @@ App::~App() = default;
 void App::EnsureReferenceData() {
     // The built-in ISO/IEC 27002:2022 catalog: one read when current, an in-place upgrade when this binary
     // carries newer data.
-    catalog::EnsureReferenceData(*store_);
+    if (catalog::EnsureReferenceData(*store_).written && catalog_) catalog_->Invalidate();
 }
 
 }  // namespace isms::app

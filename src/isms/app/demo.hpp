@@ -8,6 +8,8 @@ namespace isms::app {
 
 // Creates the demo organisation with its records when it does not exist yet; returns it. Idempotent.
 org::Organisation SeedDemo(App& app);
+// The demo's saved catalog views (a SOC's, top management's, customer due diligence's). Idempotent.
+void SeedCatalogViews(App& app, const org::Organisation& org);
 
 inline constexpr const char* kDemoOrgSlug = "kvarnberg";
 inline constexpr const char* kDemoOrgName = "Kvarnberg Cloud AB";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "isms/catalog/render.hpp"
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
 #include "isms/io/csv.hpp"
@@ -15,18 +16,10 @@ using store::V;
 
 namespace {
 
-std::string Trim(std::string_view s) {
-    size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return "";
-    size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
+using query::Join;
+using query::Trim;
 
-std::string Join(const std::vector<std::string>& v, std::string_view sep = ", ") {
-    std::string out;
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? std::string(sep) : "") + v[i];
-    return out;
-}
+
 
 // "A.5.7" / "a.5.7" → "5.7": ISO/IEC 27001:2022 Annex A numbers its controls as 27002 does, with "A." before.
 std::string StripAnnexPrefix(std::string_view id) {
@@ -260,6 +253,7 @@ std::shared_ptr<CatalogSnapshot> CatalogService::Load(store::Db& db, const std::
         auto& tv = c.fields["text"];
         for (const auto& name : TextFields())
             if (auto it = c.text.find(name); it != c.text.end()) tv.push_back(it->second);
+        c.json = ControlJson(c).dump(-1, ' ', false, Json::error_handler_t::replace);
         snap->controls.push_back(std::move(c));
     }
     f.controls = static_cast<int>(snap->controls.size());
@@ -274,29 +268,43 @@ std::shared_ptr<CatalogSnapshot> CatalogService::Load(store::Db& db, const std::
 std::shared_ptr<const CatalogSnapshot> CatalogService::Snapshot(const Context& ctx, std::string_view framework) {
     RequirePermission(ctx, Permission::kRead);
     std::string key = ctx.org_id + "\n" + std::string(framework);
+    uint64_t generation = 0;
+    std::shared_ptr<const CatalogSnapshot> cached;
+    {
+        std::lock_guard lock(mutex_);
+        generation = generation_;
+        auto it = cache_.find(key);
+        if (it != cache_.end() && it->second.generation == generation) {
+            if (std::chrono::steady_clock::now() - it->second.checked < options_.revalidate_after)
+                return it->second.snapshot;
+            cached = it->second.snapshot;
+        }
+    }
     // The version and (on a miss) the data are read in one read transaction, so a snapshot is never labelled
     // with a version newer than its data.
-    return store_.Read([&](store::Db& db) -> std::shared_ptr<const CatalogSnapshot> {
+    auto checked = std::chrono::steady_clock::now();
+    auto snap = store_.Read([&](store::Db& db) -> std::shared_ptr<const CatalogSnapshot> {
         auto version = Versions(db, ctx.org_id);
-        {
-            std::lock_guard lock(mutex_);
-            auto it = cache_.find(key);
-            if (it != cache_.end() && it->second->version == version) return it->second;
-        }
-        std::shared_ptr<const CatalogSnapshot> loaded = [&] {
-            auto s = Load(db, ctx.org_id, framework);
-            s->version = version;
-            return s;
-        }();
-        std::lock_guard lock(mutex_);
-        cache_[key] = loaded;
+        if (cached && cached->version == version) return cached;
+        auto loaded = Load(db, ctx.org_id, framework);
+        loaded->version = version;
         return loaded;
     });
+    std::lock_guard lock(mutex_);
+    if (generation == generation_) cache_[key] = {snap, checked, generation};
+    return snap;
 }
 
-void CatalogService::ClearCache() {
+void CatalogService::Invalidate(const std::string& org_id) {
     std::lock_guard lock(mutex_);
-    cache_.clear();
+    ++generation_;
+    if (org_id.empty()) {
+        cache_.clear();
+        return;
+    }
+    std::string prefix = org_id + "\n";
+    for (auto it = cache_.begin(); it != cache_.end();)
+        it = it->first.compare(0, prefix.size(), prefix) == 0 ? cache_.erase(it) : std::next(it);
 }
 
 ControlList CatalogService::Query(const Context& ctx, const ControlQuery& q) {
@@ -486,6 +494,7 @@ Control CatalogService::ChangeAttributes(const Context& ctx, std::string_view id
         };
         tx.Log(ctx.org_id, "control_override", entity_id, op, state(before, old_override), state(after, new_override));
     });
+    Invalidate(ctx.org_id);
     return Show(ctx, control_id, framework);
 }
 
@@ -595,6 +604,7 @@ TextImport CatalogService::ImportTexts(const Context& ctx, std::string_view csv,
         }
         if (out.imported) MarkCatalogChanged(tx, ctx.org_id);
     });
+    if (out.imported) Invalidate(ctx.org_id);
     return out;
 }
 

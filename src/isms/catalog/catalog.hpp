@@ -13,14 +13,18 @@
 //   text                               free text: the organisation's imported description, purpose, guidance
 //
 // Caching: the effective controls of an (organisation, framework) are kept in memory and shared by requests.
-// Each call reads one row per scope from catalog_versions (a counter every catalog write bumps in the same
-// transaction, '' for the built-in data), so a server notices changes made by another process or server on
-// the same database at the cost of one primary-key read, and never scans the controls on a hit.
+// A cached snapshot is revalidated against catalog_versions (a counter every catalog write bumps in the same
+// transaction, '' for the built-in data): one small read, never a scan of the controls. Writes made through
+// this service (or reported with Invalidate) are visible to the next call at once; writes made by another
+// process or server on the same database are noticed at the next revalidation, at most
+// CatalogOptions::revalidate_after later (default 1 s; 0 revalidates on every call).
 //
 // Permissions: reading needs Permission::kRead; overrides and text import need kCatalogEdit.
 // Thread-safety: all methods may be called from many threads.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,6 +76,7 @@ struct Control {
     std::map<std::string, std::string> text;  // TextFields() → imported text (only those present)
     std::string text_source, text_updated_at;
     query::Item fields;  // everything the query language sees (see the top of this file)
+    std::string json;    // ControlJson(*this) as compact text, rendered once per snapshot for fast listings
 
     const query::Values& Values(const std::string& field) const;
     std::string First(const std::string& field) const;  // first value or ""
@@ -149,9 +154,14 @@ void MarkCatalogChanged(store::WriteTx& tx, const std::string& org_id);
 // The control `id` of a snapshot, or kNotFound naming the id and the range of ids.
 const Control& RequireControl(const CatalogSnapshot& snapshot, std::string_view id);
 
+struct CatalogOptions {
+    // How long a cached snapshot is trusted before catalog_versions is read again (changes by other processes).
+    std::chrono::milliseconds revalidate_after{1000};
+};
+
 class CatalogService {
 public:
-    explicit CatalogService(store::Store& store) : store_(store) {}
+    explicit CatalogService(store::Store& store, CatalogOptions options = {}) : store_(store), options_(options) {}
 
     // Frameworks visible to the organisation: built-in ones and those it imported.
     std::vector<Framework> Frameworks(const Context& ctx);
@@ -188,16 +198,27 @@ public:
     TextImport ImportTexts(const Context& ctx, std::string_view csv, std::string source,
                            std::string_view framework = kIso27002);
 
-    // Drops every cached snapshot (tests; a server never needs it).
-    void ClearCache();
+    // Drops the organisation's cached snapshots ("" = all, e.g. after the built-in data changed). Code that
+    // changes catalog tables outside this service calls it after its transaction commits (and calls
+    // MarkCatalogChanged inside it, for other processes).
+    void Invalidate(const std::string& org_id = "");
 
 private:
     std::shared_ptr<CatalogSnapshot> Load(store::Db& db, const std::string& org_id, std::string_view framework);
     std::pair<int64_t, int64_t> Versions(store::Db& db, const std::string& org_id);
 
+    struct CacheEntry {
+        std::shared_ptr<const CatalogSnapshot> snapshot;
+        std::chrono::steady_clock::time_point checked;  // when its version was last compared with the store
+        uint64_t generation = 0;                         // generation_ when it was read
+    };
     store::Store& store_;
+    CatalogOptions options_;
     std::mutex mutex_;
-    std::map<std::string, std::shared_ptr<const CatalogSnapshot>> cache_;  // "org\nframework"
+    std::map<std::string, CacheEntry> cache_;  // "org\nframework"
+    // Bumped by Invalidate after a commit; an entry read under an older generation is not trusted, so a load
+    // racing with a write cannot keep pre-write data for a whole revalidation window.
+    uint64_t generation_ = 0;
 };
 
 }  // namespace isms::catalog

@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "isms/catalog/reference_data.hpp"
 #include "isms/catalog/render.hpp"
@@ -429,15 +431,28 @@ TEST_P(CatalogTest, PermissionsAreCheckedByTheService) {
 
 TEST_P(CatalogTest, AnotherServersChangeReachesTheCache) {
     // Two services on one database stand for two servers: each caches, each must see the other's writes.
-    CatalogService second(*store_);
-    auto first_snap = catalog_->Snapshot(ctx_);
-    EXPECT_EQ(catalog_->Snapshot(ctx_).get(), first_snap.get());  // a hit: the same snapshot
-    second.ChangeAttributes(ctx_, "8.16", {AttributeChange::Parse(AttributeChange::Kind::kSet, "control_type=Preventive")});
-    auto fresh = catalog_->Snapshot(ctx_);
+    using std::chrono::milliseconds;
+    CatalogService first(*store_, {.revalidate_after = milliseconds(0)});
+    CatalogService second(*store_, {.revalidate_after = milliseconds(3600 * 1000)});
+    auto first_snap = first.Snapshot(ctx_);
+    EXPECT_EQ(first.Snapshot(ctx_).get(), first_snap.get());  // a hit: the same snapshot
+    auto second_snap = second.Snapshot(ctx_);
+
+    second.ChangeAttributes(ctx_, "8.16",
+                            {AttributeChange::Parse(AttributeChange::Kind::kSet, "control_type=Preventive")});
+    // The writer sees its own change at once, whatever its window.
+    EXPECT_NE(second.Snapshot(ctx_).get(), second_snap.get());
+    EXPECT_EQ(second.Show(ctx_, "8.16").Values("control_type"), (query::Values{"Preventive"}));
+    // The other server revalidates against catalog_versions.
+    auto fresh = first.Snapshot(ctx_);
     EXPECT_NE(fresh.get(), first_snap.get());
     EXPECT_EQ(fresh->Find("8.16")->Values("control_type"), (query::Values{"Preventive"}));
-    second.ImportTexts(ctx_, "id,description\n8.16,watching\n", "f.csv");
-    EXPECT_EQ(catalog_->Show(ctx_, "8.16").text.at("description"), "watching");
+
+    CatalogService windowed(*store_, {.revalidate_after = milliseconds(50)});
+    windowed.Snapshot(ctx_);
+    first.ImportTexts(ctx_, "id,description\n8.16,watching\n", "f.csv");
+    std::this_thread::sleep_for(milliseconds(60));
+    EXPECT_EQ(windowed.Show(ctx_, "8.16").text.at("description"), "watching");
 }
 
 TEST_P(CatalogTest, ReferenceDataReloadWritesNothingWhenCurrentAndUpgradesInPlace) {
@@ -460,6 +475,7 @@ TEST_P(CatalogTest, ReferenceDataReloadWritesNothingWhenCurrentAndUpgradesInPlac
     files.controls_csv.erase(line, files.controls_csv.find('\n', line + 1) - line);
     auto up = EnsureReferenceData(*store_, files);
     EXPECT_TRUE(up.written);
+    catalog_->Invalidate();  // as App::EnsureReferenceData does; other servers notice through catalog_versions
     EXPECT_EQ(up.changed, (std::vector<std::string>{"5.2"}));
     EXPECT_EQ(up.removed, (std::vector<std::string>{"8.28"}));
     EXPECT_TRUE(up.added.empty());
@@ -491,6 +507,9 @@ TEST_P(CatalogTest, RenderedListKeepsTheQuery) {
     auto csv = io::RenderCsv(ControlsTable(list, list.selection.items, DefaultColumns(*list.snapshot, false), false,
                                            true));
     EXPECT_NE(csv.find("Confidentiality;Integrity;Availability"), std::string::npos);
+    EXPECT_EQ(Json::parse(ListJsonText(list)), j);
+    auto everything = catalog_->Query(ctx_, {});
+    EXPECT_EQ(Json::parse(ListJsonText(everything)), ListJson(everything));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CatalogTest, ::testing::ValuesIn(store::testing_support::Backends()));

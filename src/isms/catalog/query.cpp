@@ -13,12 +13,6 @@ namespace {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string LowerAscii(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = Lower(c);
-    return out;
-}
-
 // 1-based column in code points of byte offset `pos` (UTF-8 continuation bytes do not count).
 int ColumnOf(std::string_view text, size_t pos) {
     int col = 1;
@@ -49,7 +43,7 @@ std::string Describe(const Token& t) {
     }
 }
 
-bool IsKeyword(const Token& t, std::string_view kw) { return t.kind == Tok::kWord && LowerAscii(t.text) == kw; }
+bool IsKeyword(const Token& t, std::string_view kw) { return t.kind == Tok::kWord && EqualsIgnoreCase(t.text, kw); }
 bool IsAnyKeyword(const Token& t) {
     return IsKeyword(t, "and") || IsKeyword(t, "or") || IsKeyword(t, "not") || IsKeyword(t, "in");
 }
@@ -314,11 +308,6 @@ std::string Closest(std::string_view word, const std::vector<std::string>& candi
     return best;
 }
 
-std::string Join(const std::vector<std::string>& v) {
-    std::string out;
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
-    return out;
-}
 
 bool AnyEquals(const Values& have, const Values& wanted) {
     for (const auto& h : have)
@@ -464,6 +453,22 @@ bool Matches(const Expr& e, const Item& item) {
         }
     }
     return false;
+}
+
+std::string Trim(std::string_view s) {
+    size_t b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return "";
+    size_t e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+std::string Join(const std::vector<std::string>& values, std::string_view sep) {
+    std::string out;
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i) out += sep;
+        out += values[i];
+    }
+    return out;
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

@@ -110,6 +110,10 @@ bool Matches(const Expr& e, const Item& item);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
 
+// Text without surrounding white space; values joined with `sep` (used across the catalog module).
+std::string Trim(std::string_view s);
+std::string Join(const std::vector<std::string>& values, std::string_view sep = ", ");
+
 // Natural order of identifiers and other text: digit runs compare as numbers, so "5.9" < "5.10" < "8.1" and
 // "A.9.1.2" < "A.12.4.1"; other characters compare case-insensitively. Returns <0, 0, >0.
 int NaturalCompare(std::string_view a, std::string_view b);

@@ -9,6 +9,8 @@ namespace isms::catalog {
 
 namespace {
 
+using query::Join;
+
 // Abbreviations for the narrow terminal table: the three short ISO/IEC 27002 families.
 struct Abbrev {
     const char* family;
@@ -39,11 +41,6 @@ const Abbrev* AbbrevOf(const std::string& family) {
     return nullptr;
 }
 
-std::string Join(const query::Values& v, std::string_view sep) {
-    std::string out;
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? std::string(sep) : "") + v[i];
-    return out;
-}
 
 std::string Cell(const Control& c, const std::string& column, bool terminal, bool csv) {
     const auto& vals = c.Values(column);
@@ -107,16 +104,15 @@ Json ControlJson(const Control& c, bool detail) {
     return j;
 }
 
-Json ListJson(const ControlList& list) {
+namespace {
+// Everything of ListJson but the controls.
+Json ListHeaderJson(const ControlList& list) {
     const auto& sel = list.selection;
     Json j = {{"framework", list.snapshot->framework.id},
               {"where", query::ToString(sel.where)},
               {"sort", SortToString(sel.sort)},
               {"count", sel.items.size()},
               {"total", list.snapshot->controls.size()}};
-    Json controls = Json::array();
-    for (size_t i : sel.items) controls.push_back(ControlJson(list.at(i)));
-    j["controls"] = std::move(controls);
     if (!sel.group_by.empty()) {
         j["group_by"] = sel.group_by;
         Json groups = Json::array();
@@ -139,6 +135,33 @@ Json ListJson(const ControlList& list) {
                       {"total", p.total}};
     }
     return j;
+}
+}  // namespace
+
+Json ListJson(const ControlList& list) {
+    Json j = ListHeaderJson(list);
+    Json controls = Json::array();
+    for (size_t i : list.selection.items) controls.push_back(ControlJson(list.at(i)));
+    j["controls"] = std::move(controls);
+    return j;
+}
+
+std::string ListJsonText(const ControlList& list) {
+    std::string head = ListHeaderJson(list).dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string out;
+    size_t size = head.size() + 16;
+    for (size_t i : list.selection.items) size += list.at(i).json.size() + 1;
+    out.reserve(size);
+    out.append(head, 0, head.size() - 1);  // without the closing brace
+    out += ",\"controls\":[";
+    bool first = true;
+    for (size_t i : list.selection.items) {
+        if (!first) out += ',';
+        first = false;
+        out += list.at(i).json;
+    }
+    out += "]}";
+    return out;
 }
 
 Json FrameworkJson(const Framework& f) {

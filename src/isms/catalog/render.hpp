@@ -18,6 +18,9 @@ namespace isms::catalog {
 
 Json ControlJson(const Control& c, bool detail = false);
 Json ListJson(const ControlList& list);
+// ListJson as compact text, built from the snapshot's pre-rendered controls (the API's hot path). Parses to
+// the same document as ListJson(list).
+std::string ListJsonText(const ControlList& list);
 Json FrameworkJson(const Framework& f);
 Json TransitionJson(const Transition& t);
 Json VocabularyJson(const std::vector<VocabularyField>& fields);

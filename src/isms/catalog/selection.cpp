@@ -11,12 +11,9 @@ namespace isms::catalog {
 
 namespace {
 
-std::string Trim(std::string_view s) {
-    size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return "";
-    size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
+using query::Join;
+using query::Trim;
+
 
 std::vector<std::string> SplitComma(std::string_view text) {
     std::vector<std::string> out;

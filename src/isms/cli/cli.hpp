@@ -43,6 +43,7 @@ void RegisterLog(CLI::App& root, Globals& g);
 void RegisterOrg(CLI::App& root, Globals& g);
 void RegisterApi(CLI::App& root, Globals& g);
 void RegisterOscal(CLI::App& root, Globals& g);
+void RegisterCatalog(CLI::App& root, Globals& g);  // controls, views, transition, catalog, frameworks
 void RegisterDomainCommands(CLI::App& root, Globals& g);  // commands.cpp
 void RegisterQuant(CLI::App& root, Globals& g);
 

@@ -7,6 +7,7 @@ namespace isms::cli {
 void RegisterDomainCommands(CLI::App& root, Globals& g) {
     RegisterOscal(root, g);
     RegisterQuant(root, g);
+    RegisterCatalog(root, g);
 }
 
 }  // namespace isms::cli
