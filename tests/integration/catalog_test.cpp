@@ -189,6 +189,7 @@ TEST_P(CatalogCliTest, ServesTheCatalogOverHttp) {
     EXPECT_EQ(http.Post("/api/v1/views", {{"name", "board"}}).status, 409);
     EXPECT_EQ(http.Get("/api/v1/views/board/run").Json()["pivot"]["total"], 93);
     EXPECT_EQ(http.Put("/api/v1/views/board", {{"where", "theme=people"}}).status, 200);
+    EXPECT_EQ(http.Put("/api/v1/views/nothing", {{"where", "theme=people"}}).status, 404);
     EXPECT_EQ(http.Get("/api/v1/views").Json()["items"].size(), 1u);
     EXPECT_EQ(http.Delete("/api/v1/views/board").status, 204);
     EXPECT_EQ(http.Get("/api/v1/views/board").status, 404);

@@ -333,11 +333,11 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                [&app](Request& req) { return Response::FromJson(cat::ViewJson(app.views().Get(req.ctx, req.Param("name")))); });
 
     router.Add("PUT", "/api/v1/views/{name}",
-               {.summary = "Create or replace a saved view (201 when created)",
+               {.summary = "Replace a saved view's definition (create one with POST)",
                 .tag = "views",
                 .request_schema = ViewSchema(false),
                 .response_schema = ViewSchema(true),
-                .errors = {400}},
+                .errors = {400, 404}},
                [&app](Request& req) {
                    Json body = req.JsonBody();
                    auto v = ViewFromBody(body);
@@ -346,9 +346,8 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                            fmt::format("the body names the view '{}' but the URL '{}'", v.name, req.Param("name")),
                            {{.field = "/name", .message = "differs from the URL"}});
                    v.name = req.Param("name");
-                   bool created = false;
-                   auto stored = app.views().Save(req.ctx, v, cat::ViewService::SaveMode::kUpsert, &created);
-                   return Response::FromJson(cat::ViewJson(stored), created ? 201 : 200);
+                   auto stored = app.views().Save(req.ctx, v, cat::ViewService::SaveMode::kReplace);
+                   return Response::FromJson(cat::ViewJson(stored));
                });
 
     router.Add("DELETE", "/api/v1/views/{name}",
