@@ -10,5 +10,6 @@ void RegisterSystemRoutes(Router& router, app::App& app);
 void RegisterOscalRoutes(Router& router, app::App& app);
 void RegisterQuantRoutes(Router& router, app::App& app);
 void RegisterCatalogRoutes(Router& router, app::App& app);  // frameworks, controls, transition, views
+void RegisterRecordRoutes(Router& router, app::App& app);  // routes_records.cpp
 
 }  // namespace isms::api

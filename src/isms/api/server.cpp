@@ -289,6 +289,7 @@ void RegisterAllRoutes(Router& router, app::App& app) {
     RegisterOscalRoutes(router, app);
     RegisterQuantRoutes(router, app);
     RegisterCatalogRoutes(router, app);
+    RegisterRecordRoutes(router, app);
 }
 
 }  // namespace isms::api

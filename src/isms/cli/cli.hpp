@@ -46,5 +46,6 @@ void RegisterOscal(CLI::App& root, Globals& g);
 void RegisterCatalog(CLI::App& root, Globals& g);  // controls, views, transition, catalog, frameworks
 void RegisterDomainCommands(CLI::App& root, Globals& g);  // commands.cpp
 void RegisterQuant(CLI::App& root, Globals& g);
+void RegisterRecord(CLI::App& root, Globals& g);          // cmd_record.cpp
 
 }  // namespace isms::cli

@@ -8,6 +8,7 @@ void RegisterDomainCommands(CLI::App& root, Globals& g) {
     RegisterOscal(root, g);
     RegisterQuant(root, g);
     RegisterCatalog(root, g);
+    RegisterRecord(root, g);
 }
 
 }  // namespace isms::cli

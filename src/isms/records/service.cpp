@@ -97,6 +97,8 @@ void CheckId(std::string_view id) {
     bool ok = !id.empty() && id.size() <= 64 && std::isalnum(static_cast<unsigned char>(id[0]));
     for (char c : id)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') ok = false;
+    // These name API routes beside the records (/api/v1/records/{type}/export).
+    if (Lower(std::string(id)) == "import" || Lower(std::string(id)) == "export") ok = false;
     if (!ok)
         throw Error::InvalidInput(fmt::format("'{}' is not a valid record id: use 1 to 64 letters, digits, '.', '_' "
                                               "or '-', starting with a letter or digit",
