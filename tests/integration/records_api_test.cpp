@@ -66,6 +66,13 @@ TEST_P(RecordsApiTest, AssetsAndPersonsEndToEnd) {
     EXPECT_EQ(http.Get("/api/v1/records/asset?q=payroll").Json()["items"].size(), 1u);
     EXPECT_EQ(http.Get("/api/v1/records/asset?q=nothing-like-it").Json()["items"].size(), 0u);
     EXPECT_EQ(http.Get("/api/v1/records/asset?colour=red").status, 400);
+    EXPECT_EQ(http.Get("/api/v1/records/asset?where=" + UrlEncode("confidentiality = 5 and asset_type = service"))
+                  .Json()["items"]
+                  .size(),
+              1u);
+    auto bad_where = http.Get("/api/v1/records/asset?where=" + UrlEncode("asset_type = castle"));
+    EXPECT_EQ(bad_where.status, 400);
+    EXPECT_NE(bad_where.body.find("hardware"), std::string::npos) << bad_where;
     // The person shows who links to it.
     auto anna = http.Get("/api/v1/records/person/PER-1").Json();
     ASSERT_EQ(anna["linked_from"].size(), 1u);

@@ -18,7 +18,7 @@ using records::ListQuery;
 using records::RecordService;
 
 // Query parameters of the record list that are not field filters.
-const std::set<std::string> kListParams = {"q", "state", "cursor", "limit", "archived"};
+const std::set<std::string> kListParams = {"q", "where", "state", "cursor", "limit", "archived"};
 
 Json RecordSchema() {
     return {{"type", "object"},
@@ -131,6 +131,8 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                {.summary = "List records of a type: free text (q), state, field=value filters, cursor pagination",
                 .tag = tag,
                 .params = {{"q", "query", "free text found in any field, the id or the title"},
+                           {"where", "query", "attribute query over the fields, e.g. classification in (confidential, "
+                                              "restricted) and owner = PER-3"},
                            {"state", "query", "only records in this workflow state"},
                            {"archived", "query", "true: include archived records", false, "boolean"},
                            {"limit", "query", "page size, 1–1000 (default 50)", false, "integer"},
@@ -145,6 +147,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                [&svc](Request& req) {
                    ListQuery q;
                    q.q = req.Query("q");
+                   q.where = req.Query("where");
                    q.state = req.Query("state");
                    q.cursor = req.Query("cursor");
                    q.limit = ParseInt(req.Query("limit"), "limit", 50);
@@ -385,6 +388,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                 .tag = tag,
                 .params = {{"format", "query", "csv (default) or json"},
                            {"q", "query", "free text"},
+                           {"where", "query", "attribute query over the fields"},
                            {"state", "query", "only this state"},
                            {"archived", "query", "true: include archived", false, "boolean"}},
                 .errors = {400, 404},
@@ -393,6 +397,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                    auto format = records::ParseDataFormat(req.Query("format", "csv"));
                    ListQuery q;
                    q.q = req.Query("q");
+                   q.where = req.Query("where");
                    q.state = req.Query("state");
                    q.include_archived = req.Query("archived") == "true";
                    for (const auto& [k, v] : req.query)

@@ -8,6 +8,7 @@ org::Organisation SeedDemo(App& app) {
     auto org = app.organisations().Create(sys, kDemoOrgName, kDemoOrgSlug);
     // Each domain adds its part of the story here (records, risks, SoA, audits, …).
     SeedCatalogViews(app, org);
+    SeedDemoRecords(app, org.id);
     return org;
 }
 

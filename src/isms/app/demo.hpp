@@ -11,6 +11,9 @@ org::Organisation SeedDemo(App& app);
 // The demo's saved catalog views (a SOC's, top management's, customer due diligence's). Idempotent.
 void SeedCatalogViews(App& app, const org::Organisation& org);
 
+// The demo's ISMS records (demo_records.cpp), called by SeedDemo.
+void SeedDemoRecords(App& app, const std::string& org_id);
+
 inline constexpr const char* kDemoOrgSlug = "kvarnberg";
 inline constexpr const char* kDemoOrgName = "Kvarnberg Cloud AB";
 

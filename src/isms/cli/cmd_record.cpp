@@ -17,7 +17,7 @@ namespace isms::cli {
 namespace {
 
 struct RecordOptions {
-    std::string type, id, transition, file, field, person, output, as, cursor, state, q, sha;
+    std::string type, id, transition, file, field, person, output, as, cursor, state, q, sha, where;
     std::vector<std::string> sets, filters;
     std::string json_file;
     int64_t if_version = -1;
@@ -187,7 +187,8 @@ void RegisterRecord(CLI::App& root, Globals& g) {
     auto* list = Sub(rec, "list", "list records of a type", false);
     list->add_option("--search,--q", o.q, "free text in any field");
     list->add_option("--state", o.state, "only this state");
-    list->add_option("--where,-w", o.filters, "field=value (repeatable)");
+    list->add_option("--where,-w", o.where, "query: classification in (confidential, restricted) and owner = PER-3");
+    list->add_option("--field", o.filters, "field=value (repeatable)");
     list->add_flag("--archived", o.archived, "include archived records");
     list->add_option("--limit", o.limit, "page size")->capture_default_str();
     list->add_option("--cursor", o.cursor, "continue after this cursor");
@@ -199,12 +200,13 @@ void RegisterRecord(CLI::App& root, Globals& g) {
         records::ListQuery q;
         q.q = Opt().q;
         q.state = Opt().state;
+        q.where = Opt().where;
         q.include_archived = Opt().archived;
         q.limit = Opt().limit;
         q.cursor = Opt().cursor;
         for (const auto& f : Opt().filters) {
             auto eq = f.find('=');
-            if (eq == std::string::npos) throw Error::InvalidInput(fmt::format("--where '{}': write field=value", f));
+            if (eq == std::string::npos) throw Error::InvalidInput(fmt::format("--field '{}': write field=value", f));
             q.equals[f.substr(0, eq)] = f.substr(eq + 1);
         }
         std::vector<records::Record> items;

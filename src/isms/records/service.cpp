@@ -410,6 +410,27 @@ std::map<std::string, std::vector<std::string>> RecordService::FieldValues(const
     return out;
 }
 
+catalog::query::Vocabulary RecordService::QueryVocabulary(const RecordType& t) {
+    std::vector<catalog::query::FieldSpec> specs;
+    specs.push_back({"id", "the record's id", {}, true, false});
+    specs.push_back({"state", "workflow state", t.StateNames(), false, false});
+    specs.push_back({"title", "the record's name", {}, true, false});
+    specs.push_back({"archived", "archived or not", {"true", "false"}, false, false});
+    specs.push_back({"next_review", "next review date (YYYY-MM-DD)", {}, true, false});
+    for (const auto& f : t.fields) {
+        catalog::query::FieldSpec spec{f.name, f.label, {}, true, f.IsList()};
+        if (f.item_type == FieldType::kEnum) {
+            spec.values = f.values;
+            spec.free_text = false;
+        } else if (f.item_type == FieldType::kBoolean) {
+            spec.values = {"true", "false"};
+            spec.free_text = false;
+        }
+        specs.push_back(std::move(spec));
+    }
+    return catalog::query::Vocabulary(std::move(specs));
+}
+
 Page RecordService::List(const Context& ctx, std::string_view type, const ListQuery& q) {
     RequirePermission(ctx, Permission::kRead);
     const RecordType& t = types_.Get(type);
@@ -433,6 +454,7 @@ Page RecordService::List(const Context& ctx, std::string_view type, const ListQu
         if (!t.Field(field))
             throw Error::InvalidInput(fmt::format("cannot filter on '{}': not a field of {}", field, t.name),
                                       {{field, "unknown field", t.FieldNames()}});
+    catalog::query::Expr where = catalog::query::Compile(q.where, QueryVocabulary(t));
     std::string needle = q.q;
     for (auto& c : needle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto lower = [](std::string s) {
@@ -465,6 +487,10 @@ Page RecordService::List(const Context& ctx, std::string_view type, const ListQu
                 for (const auto& [field, vals] : values)
                     for (const auto& v : vals)
                         if (lower(v).find(needle) != std::string::npos) ok = true;
+            }
+            if (ok && where.kind != catalog::query::Expr::Kind::kAll) {
+                catalog::query::Item item(values.begin(), values.end());
+                ok = catalog::query::Matches(where, item);
             }
             if (!ok) continue;
             if (static_cast<int>(page.items.size()) == q.limit) {

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "isms/core/context.hpp"
+#include "isms/catalog/query.hpp"
 #include "isms/core/json.hpp"
 #include "isms/records/schema.hpp"
 #include "isms/store/store.hpp"
@@ -74,6 +75,9 @@ struct ListQuery {
     std::string q;                              // free text: any field, the id or the title contains it
     std::string state;                          // only this state
     std::map<std::string, std::string> equals;  // field = value (list fields: contains the value)
+    // A where-clause of the attribute query language (isms/catalog/query.hpp) over the record's fields and
+    // id, state, title, archived, next_review: `classification in (confidential, restricted) and owner = PER-3`.
+    std::string where;
     bool include_archived = false;
     std::string cursor;  // from Page::next_cursor
     int limit = 50;      // 1..1000
@@ -202,6 +206,8 @@ public:
     Record Acknowledge(const Context& ctx, std::string_view type, std::string_view id, std::string_view person_id);
     AcknowledgementStatus Acknowledgements(const Context& ctx, std::string_view type, std::string_view id);
 
+    // The fields the query language may name for a type: enum, boolean and state are closed sets.
+    static catalog::query::Vocabulary QueryVocabulary(const RecordType& t);
     // Values of a record as multi-valued text fields (for query languages and free-text search): every
     // field, plus id, state, title, next_review, archived.
     static std::map<std::string, std::vector<std::string>> FieldValues(const RecordType& t, const Record& r);

@@ -524,6 +524,19 @@ TEST_P(RecordServiceTest, ListFiltersSearchesAndPages) {
     ListQuery text;
     text.q = "laptop 3";
     ASSERT_EQ(svc_->List(ctx_, "asset", text).items.size(), 1u);
+    // The attribute query language over record fields.
+    ListQuery w;
+    w.where = "classification = CONFIDENTIAL and name ~ 'laptop 4'";
+    auto found = svc_->List(ctx_, "asset", w).items;
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].data["name"], "Laptop 4");
+    w.where = "classification in (internal, restricted) and state = in_use and not id = AST-1";
+    EXPECT_EQ(svc_->List(ctx_, "asset", w).items.size(), 2u);
+    w.where = "classification = secret";
+    auto e = Catch([&] { svc_->List(ctx_, "asset", w); });
+    EXPECT_NE(std::string(e.what()).find("confidential"), std::string::npos) << e.what();
+    w.where = "colour = red";
+    EXPECT_EQ(Catch([&] { svc_->List(ctx_, "asset", w); }).code(), ErrorCode::kInvalidInput);
     ListQuery bad;
     bad.equals["colour"] = "x";
     EXPECT_EQ(Catch([&] { svc_->List(ctx_, "asset", bad); }).code(), ErrorCode::kInvalidInput);
