@@ -455,12 +455,7 @@ Page RecordService::List(const Context& ctx, std::string_view type, const ListQu
             throw Error::InvalidInput(fmt::format("cannot filter on '{}': not a field of {}", field, t.name),
                                       {{field, "unknown field", t.FieldNames()}});
     catalog::query::Expr where = catalog::query::Compile(q.where, QueryVocabulary(t));
-    std::string needle = q.q;
-    for (auto& c : needle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto lower = [](std::string s) {
-        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return s;
-    };
+    const std::string& needle = q.q;
     return store_.Read([&](store::Db& db) {
         std::string sql = fmt::format("SELECT {}, seq FROM records WHERE org_id = ? AND type = ? AND seq > ?", kColumns);
         store::Params params = {V(ctx.org_id), V(t.name), V(after)};
@@ -479,14 +474,14 @@ Page RecordService::List(const Context& ctx, std::string_view type, const ListQu
             for (const auto& [field, value] : q.equals) {
                 const auto& vals = values[field];
                 ok = ok && std::any_of(vals.begin(), vals.end(), [&](const std::string& v) {
-                         return lower(v) == lower(value);
+                         return catalog::query::EqualsIgnoreCase(v, value);
                      });
             }
             if (ok && !needle.empty()) {
                 ok = false;
                 for (const auto& [field, vals] : values)
                     for (const auto& v : vals)
-                        if (lower(v).find(needle) != std::string::npos) ok = true;
+                        if (catalog::query::ContainsIgnoreCase(v, needle)) ok = true;
             }
             if (ok && where.kind != catalog::query::Expr::Kind::kAll) {
                 catalog::query::Item item(values.begin(), values.end());
