@@ -244,7 +244,8 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                                    {"required", {"transition"}},
                                    {"properties", {{"transition", {{"type", "string"}}}}}},
                 .response_schema = RecordSchema(),
-                .errors = {400, 403, 404, 409, 412}},
+                .errors = {400, 403, 404, 409, 412},
+                .success_status = 200},
                [&svc](Request& req) {
                    Json body = req.JsonBody();
                    if (!body.contains("transition") || !body["transition"].is_string())
