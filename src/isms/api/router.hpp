@@ -24,7 +24,8 @@ struct Request {
     std::multimap<std::string, std::string> query;         // decoded query parameters
     std::map<std::string, std::string> headers;            // lower-case names
     std::string body;
-    std::string remote_addr;
+    std::string remote_addr;                               // client address (from the proxy with --behind-proxy)
+    bool secure = false;                                   // arrived over TLS (directly or at the proxy)
     Context ctx;                                           // set by authentication before the handler runs
 
     // Query parameter or `def`.
