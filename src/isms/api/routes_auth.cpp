@@ -44,7 +44,10 @@ Json SessionJson(const auth::User& u, const Context& ctx) {
     for (const auto& m : u.memberships)
         if (m.org_id == ctx.org_id) current = {{"id", m.org_id}, {"slug", m.org_slug}, {"name", m.org_name},
                                                {"role", RoleName(m.role)}};
-    return {{"user",
+    Json by_slug = Json::object();
+    for (const auto& o : OrganisationsJson(u)) by_slug[o["slug"].get<std::string>()] = o["permissions"];
+    return {{"permissions", by_slug},
+            {"user",
              {{"id", u.id},
               {"username", u.username},
               {"display_name", u.display_name},
@@ -61,6 +64,10 @@ const Json kSessionSchema = {
        {{"type", "array"},
         {"items", {{"type", "object"}, {"properties", StringProps({"id", "slug", "name", "role"})}}}}},
       {"organisation", {{"type", {"object", "null"}}}},
+      {"permissions",
+       {{"type", "object"},
+        {"description", "organisation slug → the permissions the account's role there grants"},
+        {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}}}},
       {"csrf_token", {{"type", "string"}}},
       {"expires_at", {{"type", "string"}}},
       {"idle_timeout_seconds", {{"type", "integer"}}}}}};
