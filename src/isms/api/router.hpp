@@ -38,6 +38,10 @@ struct Request {
     Json JsonBody(bool allow_any = false) const;
 };
 
+// The string member `name` of a JSON body: "" when absent or null and not `required`. Throws kInvalidInput
+// naming the field when it is required and missing, or not a string.
+std::string StringField(const Json& body, const std::string& name, bool required = true);
+
 struct Response {
     int status = 200;
     std::string content_type = "application/json";

@@ -10,16 +10,6 @@ namespace isms::api {
 
 namespace {
 
-std::string StringField(const Json& body, const std::string& name, bool required = true) {
-    auto it = body.find(name);
-    if (it == body.end() || it->is_null()) {
-        if (required) throw Error::InvalidInput(fmt::format("'{}' is required", name), {{name, "required"}});
-        return "";
-    }
-    if (!it->is_string()) throw Error::InvalidInput(fmt::format("'{}' must be a string", name), {{name, "not a string"}});
-    return it->get<std::string>();
-}
-
 Json StringProps(std::initializer_list<const char*> names) {
     Json p = Json::object();
     for (const char* n : names) p[n] = {{"type", "string"}};

@@ -10,18 +10,8 @@ namespace isms::api {
 
 namespace {
 
-std::string Str(const Json& body, const std::string& name, bool required) {
-    auto it = body.find(name);
-    if (it == body.end() || it->is_null()) {
-        if (required) throw Error::InvalidInput(fmt::format("'{}' is required", name), {{name, "required"}});
-        return "";
-    }
-    if (!it->is_string()) throw Error::InvalidInput(fmt::format("'{}' must be a string", name), {{name, "not a string"}});
-    return it->get<std::string>();
-}
-
 Role RoleField(const Json& body) {
-    std::string name = Str(body, "role", true);
+    std::string name = StringField(body, "role", true);
     auto role = ParseRole(name);
     if (!role)
         throw Error::InvalidInput(fmt::format("unknown role '{}'", name), {{"role", "unknown role", RoleNames()}});
@@ -111,9 +101,9 @@ void RegisterUserRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json body = req.JsonBody();
                    auth::NewUser nu;
-                   nu.username = Str(body, "username", true);
-                   nu.display_name = Str(body, "display_name", false);
-                   nu.password = Str(body, "password", true);
+                   nu.username = StringField(body, "username", true);
+                   nu.display_name = StringField(body, "display_name", false);
+                   nu.password = StringField(body, "password", true);
                    nu.role = RoleField(body);
                    auto u = app.accounts().Create(req.ctx, nu);
                    return Response::FromJson(UserJson(u, req.ctx.org_id), 201);
@@ -175,7 +165,7 @@ void RegisterUserRoutes(Router& router, app::App& app) {
                 .response_schema = Json::object(),
                 .errors = {400, 404}},
                [&app](Request& req) {
-                   app.accounts().ResetPassword(req.ctx, req.Param("username"), Str(req.JsonBody(), "password", true));
+                   app.accounts().ResetPassword(req.ctx, req.Param("username"), StringField(req.JsonBody(), "password", true));
                    return Response::NoContent();
                });
 
@@ -214,9 +204,9 @@ void RegisterUserRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json body = req.JsonBody();
                    auth::NewToken nt;
-                   nt.name = Str(body, "name", true);
+                   nt.name = StringField(body, "name", true);
                    nt.role = RoleField(body);
-                   std::string expires = body.contains("expires") ? Str(body, "expires", false) : "90d";
+                   std::string expires = body.contains("expires") ? StringField(body, "expires", false) : "90d";
                    if (!expires.empty() && expires != "never") {
                        nt.lifetime = time::ParseDuration(expires);
                        if (!nt.lifetime)

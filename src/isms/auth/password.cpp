@@ -12,6 +12,7 @@
 
 #include "isms/core/embedded.hpp"
 #include "isms/core/error.hpp"
+#include "isms/io/csv.hpp"
 
 ISMS_DECLARE_EMBEDDED(security_data)
 
@@ -70,20 +71,6 @@ size_t CodePoints(std::string_view s) {
     for (unsigned char c : s)
         if ((c & 0xC0) != 0x80) ++n;
     return n;
-}
-
-bool ValidUtf8(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-        unsigned char c = s[i];
-        int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (len == 0 || i + len > s.size()) return false;
-        for (int k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-        if (len == 2 && c < 0xC2) return false;  // overlong
-        i += len;
-    }
-    return true;
 }
 
 // The password without leading and trailing digits, punctuation and spaces ("Summer2024!" → "summer").
@@ -207,7 +194,7 @@ void CheckPasswordPolicy(std::string_view password, std::string_view username) {
     };
     if (password.size() > kMaxPasswordBytes)
         refuse(fmt::format("the password is longer than {} bytes", kMaxPasswordBytes), "too long");
-    if (!ValidUtf8(password)) refuse("the password is not valid UTF-8 text", "not UTF-8");
+    if (!io::IsValidUtf8(password)) refuse("the password is not valid UTF-8 text", "not UTF-8");
     if (CodePoints(password) < kMinPasswordLength)
         refuse(fmt::format("the password must have at least {} characters; a few unrelated words make a good one",
                            kMinPasswordLength),

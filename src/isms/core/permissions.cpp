@@ -25,7 +25,7 @@ struct PermissionRow {
     bool allowed[6];
 };
 constexpr PermissionRow kMatrix[] = {
-    //                                         admin  manager risk   audit  contrib viewer
+    // allowed for: administrator, isms_manager, risk_owner, auditor, contributor, viewer
     {Permission::kRead, "read", {true, true, true, true, true, true}},
     {Permission::kCatalogEdit, "catalog.edit", {true, true, false, false, false, false}},
     {Permission::kViewsWrite, "views.write", {true, true, true, true, true, false}},
