@@ -46,8 +46,24 @@ web-watch: deps
 screenshots: build
 	cd web && ISMS_BIN=$(abspath $(BUILD))/isms node e2e/screenshots.mjs ../docs/screenshots
 
+# libFuzzer targets (Debian's clang, preset "fuzz", folder build-fuzz; not part of the normal build): each runs
+# FUZZ_SECONDS on its seeds (tests/fuzz/corpus/<name>) and the corpus it grew before; crashes go to
+# build-fuzz/fuzz-artifacts/. See docs/security.md, "Fuzzing".
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = query csv http
+fuzz:
+	cmake --preset fuzz
+	cmake --build build-fuzz -j $(JOBS) $(addprefix --target isms_fuzz_,$(FUZZ_TARGETS))
+	@mkdir -p build-fuzz/fuzz-artifacts
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t; \
+	  echo "fuzz: isms_fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  build-fuzz/tests/fuzz/isms_fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	    -print_final_stats=1 -artifact_prefix=build-fuzz/fuzz-artifacts/$$t- build-fuzz/corpus/$$t tests/fuzz/corpus/$$t; \
+	done
+
 clean:
-	rm -rf $(BUILD) build-dev build-asan
+	rm -rf $(BUILD) build-dev build-asan build-fuzz
 
 format:
 	find src tools bench tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

@@ -78,10 +78,17 @@ TEST_P(ApiTest, OrganisationsAreChosenWithTheOrgHeader) {
     Init("Acme AB");
     auto added = Isms({"org", "add", "Beta Konsult AB", "--slug", "beta"});
     ASSERT_EQ(added.exit_code, 0) << added;
+    AddAccount("konsult", "acme-ab", "viewer");
+    ASSERT_EQ(Isms({"--org", "beta", "user", "grant", "konsult", "auditor"}).exit_code, 0);
     auto& http = StartServer().http();
+    ExpectProblem(http.Get("/api/v1/organisations", {{"X-Isms-Org", "beta"}}), 401, "unauthenticated");
+    SignIn(http, "konsult", kTestPassword);
 
-    auto ambiguous = ExpectProblem(http.Get("/api/v1/organisations"), 400, "invalid_input");
-    EXPECT_NE(ambiguous.value("detail", "").find("beta"), std::string::npos) << ambiguous;
+    // Without the header: the account's first organisation by slug.
+    auto first = http.Get("/api/v1/organisations");
+    ASSERT_EQ(first.status, 200) << first;
+    ASSERT_EQ(first.Json()["items"].size(), 1u) << first;
+    EXPECT_EQ(first.Json()["items"][0]["slug"], "acme-ab");
 
     auto r = http.Get("/api/v1/organisations", {{"X-Isms-Org", "beta"}});
     ASSERT_EQ(r.status, 200) << r;
@@ -89,6 +96,7 @@ TEST_P(ApiTest, OrganisationsAreChosenWithTheOrgHeader) {
     ASSERT_EQ(items.size(), 1u) << items;
     EXPECT_EQ(items[0]["slug"], "beta");
     EXPECT_EQ(items[0]["name"], "Beta Konsult AB");
+    EXPECT_EQ(http.Get("/api/v1/auth/me", {{"X-Isms-Org", "beta"}}).Json()["organisation"]["role"], "auditor");
 
     ExpectProblem(http.Get("/api/v1/organisations", {{"X-Isms-Org", "nosuch"}}), 404, "not_found");
 }

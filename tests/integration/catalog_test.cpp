@@ -157,6 +157,7 @@ TEST_P(CatalogCliTest, ShowsTransitionsViewsTextsAndOverrides) {
 TEST_P(CatalogCliTest, ServesTheCatalogOverHttp) {
     Init();
     auto& http = StartServer().http();
+    http.SetDefaultHeader("Authorization", "Bearer " + CreateToken("acme-ab", "administrator"));
     const std::string base = "/api/v1/frameworks/iso27001-2022";
     auto list = http.Get(base + "/controls?where=" + UrlEncode("theme=people") + "&sort=-id&group_by=control_type");
     ASSERT_EQ(list.status, 200) << list;

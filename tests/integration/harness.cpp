@@ -454,6 +454,35 @@ ProcessResult IntegrationTest::Demo() {
     return r;
 }
 
+void IntegrationTest::AddAccount(const std::string& username, const std::string& org, const std::string& role,
+                                 const std::string& password) {
+    auto r = Isms({"--org", org, "user", "add", username, "--role", role, "--password-stdin"},
+                  {.stdin_data = password + "\n"});
+    if (r.exit_code != 0) ADD_FAILURE() << "isms user add " << username << " failed: " << r;
+}
+
+std::string IntegrationTest::CreateToken(const std::string& org, const std::string& role, const std::string& name) {
+    auto r = Isms({"--org", org, "--quiet", "token", "create", "--name", name, "--role", role});
+    if (r.exit_code != 0) ADD_FAILURE() << "isms token create failed: " << r;
+    std::string secret = r.out;
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    return secret;
+}
+
+isms::Json SignIn(HttpClient& client, const std::string& username, const std::string& password) {
+    auto r = client.Post("/api/v1/auth/login", {{"username", username}, {"password", password}});
+    if (r.status != 201) {
+        ADD_FAILURE() << "sign-in as " << username << " failed: " << r;
+        return nullptr;
+    }
+    std::string cookie = r.Header("Set-Cookie");
+    cookie = cookie.substr(0, cookie.find(';'));
+    client.SetDefaultHeader("Cookie", cookie);
+    isms::Json body = r.Json();
+    client.SetDefaultHeader("X-CSRF-Token", body.value("csrf_token", ""));
+    return body;
+}
+
 ServerProcess& IntegrationTest::StartServer(const ServerOptions& options) {
     if (!server_) server_ = ServerProcess::Start(store_->url(), options);
     return *server_;

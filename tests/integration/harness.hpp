@@ -151,6 +151,11 @@ class HttpClient {
     std::unique_ptr<Impl> impl_;
 };
 
+// Signs `client` in (POST /api/v1/auth/login) and from then on sends the session cookie and its CSRF token
+// (X-CSRF-Token) with every request, as the web application does. Returns the sign-in response body; records
+// a test failure (ADD_FAILURE) unless the server answered 201.
+isms::Json SignIn(HttpClient& client, const std::string& username, const std::string& password);
+
 // Percent-encodes a query value or path segment (RFC 3986 unreserved characters stay).
 std::string UrlEncode(const std::string& s);
 
@@ -231,8 +236,17 @@ class IntegrationTest : public ::testing::TestWithParam<std::string> {
     }
     // `isms init --org NAME`; fails the test (ADD_FAILURE) unless it exits 0.
     ProcessResult Init(const std::string& org_name = "Acme AB");
-    // `isms demo`; fails the test unless it exits 0.
+    // `isms demo`; fails the test unless it exits 0. Its accounts (app/demo.hpp: astrid administrator, malin
+    // isms_manager, johan risk_owner, sara auditor, erik contributor, lena viewer) have kDemoPassword-style
+    // passwords "kvarnberg-<role with '-'>", e.g. "kvarnberg-administrator".
     ProcessResult Demo();
+    // Creates an account with `role` in the organisation `org` (slug) through the CLI (password on stdin);
+    // fails the test unless it exits 0. The password is kTestPassword unless given.
+    void AddAccount(const std::string& username, const std::string& org, const std::string& role,
+                    const std::string& password = kTestPassword);
+    // `isms --org ORG token create --name NAME --role ROLE`: the token's secret (fails the test on error).
+    std::string CreateToken(const std::string& org, const std::string& role, const std::string& name = "test");
+    static constexpr const char* kTestPassword = "integration-otter-sings-42";
     // Starts (or returns the running) server over this test's store.
     ServerProcess& StartServer(const ServerOptions& options = {});
     ServerProcess* server() { return server_.get(); }

@@ -7,14 +7,16 @@ namespace {
 
 class LogVerifyTest : public IntegrationTest {
   protected:
-    // Three logged writes: the first organisation and two more.
+    // Logged writes: the first organisation, two more, and an auditor's API token for the HTTP checks.
     void MakeEdits() {
         Init("Acme AB");
         for (auto [name, slug] : {std::pair{"Beta Konsult AB", "beta"}, {"Gamma Lön AB", "gamma"}}) {
             auto r = Isms({"org", "add", name, "--slug", slug});
             ASSERT_EQ(r.exit_code, 0) << r;
         }
+        token_ = CreateToken("beta", "auditor");
     }
+    std::string token_;
     std::string SqlValue(const std::string& sql) {
         auto r = store().Sql(sql);
         EXPECT_EQ(r.exit_code, 0) << r;
@@ -41,7 +43,7 @@ TEST_P(LogVerifyTest, AnIntactLogVerifiesWithItsEntryCountAndHead) {
     EXPECT_EQ(v["head_hash"], head);
     EXPECT_TRUE(v["first_broken"].is_null());
 
-    auto h = StartServer().http().Get("/api/v1/log/verify", {{"X-Isms-Org", "beta"}});
+    auto h = StartServer().http().Get("/api/v1/log/verify", {{"Authorization", "Bearer " + token_}});
     ASSERT_EQ(h.status, 200) << h;
     EXPECT_EQ(h.Json()["ok"], true);
     EXPECT_EQ(h.Json()["entries"], std::stoi(count));
@@ -71,7 +73,7 @@ TEST_P(LogVerifyTest, AnEntryAlteredBehindTheProgramsBackIsNamed) {
     EXPECT_EQ(v["ok"], false);
     EXPECT_EQ(v["first_broken"], std::stoi(seq));
 
-    auto h = StartServer().http().Get("/api/v1/log/verify", {{"X-Isms-Org", "acme-ab"}});
+    auto h = StartServer().http().Get("/api/v1/log/verify", {{"Authorization", "Bearer " + token_}});
     ASSERT_EQ(h.status, 200) << h;
     EXPECT_EQ(h.Json()["ok"], false);
     EXPECT_EQ(h.Json()["first_broken"], std::stoi(seq));

@@ -37,6 +37,7 @@ class OscalApiTest : public IntegrationTest {};
 TEST_P(OscalApiTest, ValidateConvertImportAndExportOverHttp) {
     Init();
     auto& http = StartServer().http();
+    http.SetDefaultHeader("Authorization", "Bearer " + CreateToken("acme-ab", "administrator"));
     auto v = http.Send("POST", "/api/v1/oscal/validate", ReadData("nist/examples/catalog/xml/basic-catalog.xml"),
                        "application/xml");
     ASSERT_EQ(v.status, 200) << v;
@@ -68,6 +69,7 @@ TEST_P(OscalApiTest, ValidateConvertImportAndExportOverHttp) {
 TEST_P(OscalApiTest, ResolveTakesImportsFromBase64ResourcesAndRefusesFiles) {
     Init();
     auto& http = StartServer().http();
+    http.SetDefaultHeader("Authorization", "Bearer " + CreateToken("acme-ab", "administrator"));
     Json profile = Json::parse(ReadData("resolve/include-ids-flat_profile.json"));
     profile["profile"]["imports"][0]["href"] = "#9e9e9e9e-0000-4000-8000-000000000001";
     profile["profile"]["back-matter"] = {

@@ -22,6 +22,7 @@ protected:
 TEST_P(RecordsApiTest, AssetsAndPersonsEndToEnd) {
     Init();
     auto& http = StartServer().http();
+    http.SetDefaultHeader("Authorization", "Bearer " + CreateToken("acme-ab", "administrator"));
 
     // The type metadata a form is rendered from.
     auto meta = http.Get("/api/v1/record-types/asset");
@@ -153,6 +154,7 @@ TEST_P(RecordsApiTest, AssetsAndPersonsEndToEnd) {
 TEST_P(RecordsApiTest, DocumentsAreApprovedRevisedAttachedAndAcknowledged) {
     Init();
     auto& http = StartServer().http();
+    http.SetDefaultHeader("Authorization", "Bearer " + CreateToken("acme-ab", "administrator"));
     ASSERT_EQ(http.Post("/api/v1/records/person", {{"name", "Anna"}, {"email", "anna@k.se"}}).status, 201);
     ASSERT_EQ(http.Post("/api/v1/records/person", {{"name", "Bo"}, {"email", "bo@k.se"}}).status, 201);
     auto doc = http.Post("/api/v1/records/document",
@@ -237,6 +239,7 @@ TEST_P(RecordsApiTest, ATypeAddedByAYamlFileAloneIsServedByApiAndCli) {
     ServerOptions so;
     so.run = env;
     auto& http = StartServer(so).http();
+    http.SetDefaultHeader("Authorization", "Bearer " + CreateToken("acme-ab", "administrator"));
     auto meta = http.Get("/api/v1/record-types/test_gadget");
     ASSERT_EQ(meta.status, 200) << meta;
     EXPECT_EQ(meta.Json()["id_prefix"], "GAD");

@@ -26,13 +26,23 @@ export function isms(db, args, opts = {}) {
     return execFileSync(ismsBin, ['--db', db, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
 }
 
+// The account startServer creates (administrator of its organisation); with `demo` the demo administrator.
+export const e2eAdmin = { username: 'e2e-admin', password: 'e2e-otter-sings-at-dawn' };
+const demoAdmin = { username: 'astrid', password: 'kvarnberg-administrator' };
+
 // Starts `isms serve` on a free port over a new database. `setup(db)` runs before the server starts
-// (e.g. `isms demo`, creating users). Returns { url, db, dir, stop }.
+// (e.g. `isms demo`, creating users). Returns { url, db, dir, stop, signIn(page, account?) }; signIn signs the
+// page's browser context in through the API (the session cookie is then the context's).
 export async function startServer({ org = 'E2E Test AB', demo = false, setup } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'isms-e2e-'));
     const db = join(dir, 'isms.db');
     if (demo) isms(db, ['demo']);
-    else isms(db, ['init', '--org', org]);
+    else
+        isms(db, ['init', '--org', org, '--admin', e2eAdmin.username, '--password-stdin'], {
+            input: `${e2eAdmin.password}\n`,
+            stdio: ['pipe', 'pipe', 'pipe'],
+        });
+    const admin = demo ? demoAdmin : e2eAdmin;
     if (setup) await setup(db);
     const child = spawn(ismsBin, ['--db', db, 'serve', '--host', '127.0.0.1', '--port', '0'], {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,6 +71,10 @@ export async function startServer({ org = 'E2E Test AB', demo = false, setup } =
         db,
         dir,
         log: () => log,
+        async signIn(page, account = admin) {
+            const res = await page.request.post(`${url}/api/v1/auth/login`, { data: account });
+            if (res.status() !== 201) throw new Error(`sign-in as ${account.username} failed: ${res.status()} ${await res.text()}`);
+        },
         async stop() {
             const exited = new Promise((r) => child.once('exit', r));
             child.kill('SIGTERM');

@@ -17,6 +17,7 @@ after(async () => {
 
 test('the embedded application loads under the server CSP and serves client routes', async () => {
     const page = await newPage(browser);
+    await server.signIn(page);
     const res = await page.goto(`${server.url}/admin`);
     assert.equal(res.status(), 200);
     assert.match(res.headers()['content-security-policy'], /style-src 'self'/);
@@ -31,6 +32,7 @@ test('the embedded application loads under the server CSP and serves client rout
 
 test('navigation, language switch and change-log verification', async () => {
     const page = await newPage(browser);
+    await server.signIn(page);
     await page.goto(`${server.url}/`);
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     assert.deepEqual(describeViolations(await seriousA11yViolations(page)), '');
@@ -57,6 +59,7 @@ test('navigation, language switch and change-log verification', async () => {
 
 test('keyboard only: skip link, navigation and the user menu', async () => {
     const page = await newPage(browser);
+    await server.signIn(page);
     await page.goto(`${server.url}/`);
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     await page.keyboard.press('Tab');

@@ -101,6 +101,17 @@ Json Request::JsonBody(bool allow_any) const {
     return j;
 }
 
+std::string StringField(const Json& body, const std::string& name, bool required) {
+    auto it = body.find(name);
+    if (it == body.end() || it->is_null()) {
+        if (required) throw Error::InvalidInput(fmt::format("'{}' is required", name), {{name, "required"}});
+        return "";
+    }
+    if (!it->is_string())
+        throw Error::InvalidInput(fmt::format("'{}' must be a string", name), {{name, "not a string"}});
+    return it->get<std::string>();
+}
+
 Response Response::FromJson(const Json& j, int status) {
     Response r;
     r.status = status;

@@ -24,7 +24,8 @@ struct Request {
     std::multimap<std::string, std::string> query;         // decoded query parameters
     std::map<std::string, std::string> headers;            // lower-case names
     std::string body;
-    std::string remote_addr;
+    std::string remote_addr;                               // client address (from the proxy with --behind-proxy)
+    bool secure = false;                                   // arrived over TLS (directly or at the proxy)
     Context ctx;                                           // set by authentication before the handler runs
 
     // Query parameter or `def`.
@@ -36,6 +37,10 @@ struct Request {
     // deeper than 64 levels, and when the body is not an object (unless allow_any).
     Json JsonBody(bool allow_any = false) const;
 };
+
+// The string member `name` of a JSON body: "" when absent or null and not `required`. Throws kInvalidInput
+// naming the field when it is required and missing, or not a string.
+std::string StringField(const Json& body, const std::string& name, bool required = true);
 
 struct Response {
     int status = 200;

@@ -11,5 +11,7 @@ void RegisterOscalRoutes(Router& router, app::App& app);
 void RegisterQuantRoutes(Router& router, app::App& app);
 void RegisterCatalogRoutes(Router& router, app::App& app);  // frameworks, controls, transition, views
 void RegisterRecordRoutes(Router& router, app::App& app);  // routes_records.cpp
+void RegisterAuthRoutes(Router& router, app::App& app);  // /api/v1/auth/…: sign-in, session, own account
+void RegisterUserRoutes(Router& router, app::App& app);  // /api/v1/users…, /api/v1/tokens…
 
 }  // namespace isms::api

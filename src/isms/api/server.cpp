@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "isms/api/authenticate.hpp"
 #include "isms/api/routes.hpp"
 #include "isms/api/web_assets.hpp"
 #include "isms/core/crypto.hpp"
@@ -17,7 +18,8 @@ namespace isms::api {
 
 namespace {
 
-void AddSecurityHeaders(httplib::Response& res) {
+void AddSecurityHeaders(httplib::Response& res, bool secure) {
+    if (secure) res.set_header("Strict-Transport-Security", "max-age=31536000");
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("X-Frame-Options", "DENY");
     res.set_header("Referrer-Policy", "no-referrer");
@@ -52,14 +54,7 @@ struct Server::Impl {
 Server::Server(app::App& app, ServeOptions options)
     : app_(app), options_(std::move(options)), impl_(std::make_unique<Impl>()) {
     RegisterAllRoutes(router_, app_);
-    // Until accounts exist in the store, every caller acts in the organisation named by X-Isms-Org (or
-    // the only one); the security layer replaces this with sessions and tokens.
-    authenticate_ = [this](Request& req) {
-        auto org = app_.organisations().Resolve(req.Header("x-isms-org"));
-        req.ctx.org_id = org.id;
-        req.ctx.actor = "anonymous";
-        req.ctx.role = Role::kAdministrator;
-    };
+    authenticate_ = [this](Request& req) { Authenticate(app_, req); };
 }
 
 Server::~Server() = default;
@@ -122,7 +117,14 @@ Response Server::Dispatch(Request& req) {
         if (match->route->doc.authenticated) authenticate_(req);
         return match->route->handler(req);
     } catch (const std::exception& ex) {
-        return Problem(ex, req.path);
+        Response r = Problem(ex, req.path);
+        if (auto* e = dynamic_cast<const Error*>(&ex)) {
+            if (e->code() == ErrorCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"isms\"");
+            for (const auto& d : e->details())
+                if (e->code() == ErrorCode::kRateLimited && d.field == "retry_after")
+                    r.headers.emplace_back("Retry-After", d.message);
+        }
+        return r;
     }
 }
 
@@ -155,18 +157,21 @@ int Server::Bind() {
     http.set_read_timeout(30);
     http.set_write_timeout(30);
 
-    auto api = [this](const httplib::Request& hreq, httplib::Response& hres) {
+    const bool tls = !options_.tls_cert.empty();
+    auto api = [this, tls](const httplib::Request& hreq, httplib::Response& hres) {
         Request req;
         req.method = hreq.method;
         req.path = hreq.path;
         req.body = hreq.body;
         req.remote_addr = hreq.remote_addr;
+        req.secure = tls;
         for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
         for (const auto& [k, v] : hreq.headers) {
             std::string lk = k;
             std::transform(lk.begin(), lk.end(), lk.begin(), ::tolower);
             req.headers[lk] = v;
         }
+        if (options_.trust_proxy) ApplyProxyHeaders(req);
         std::string rid = req.Header("x-request-id");
         if (rid.empty() || rid.size() > 64) rid = crypto::RandomHex(8);
         req.ctx.request_id = rid;
@@ -175,7 +180,7 @@ int Server::Bind() {
         for (const auto& [k, v] : res.headers) hres.set_header(k, v);
         hres.set_header("X-Request-Id", rid);
         hres.set_header("Cache-Control", "no-store");
-        AddSecurityHeaders(hres);
+        AddSecurityHeaders(hres, req.secure);
         if (res.status != 204) hres.set_content(res.body, res.content_type);
         spdlog::debug("{} {} {} {}", rid, req.method, req.path, res.status);
     };
@@ -188,7 +193,7 @@ int Server::Bind() {
     http.Options(pattern, api);
 
     // The web application: static files, with index.html for client-side routes.
-    auto web = [this](const httplib::Request& hreq, httplib::Response& hres) {
+    auto web = [this, tls](const httplib::Request& hreq, httplib::Response& hres) {
         std::string path = hreq.path == "/" ? "/index.html" : hreq.path;
         if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos || path.find('\0') != std::string::npos) {
             hres.status = 404;
@@ -219,7 +224,8 @@ int Server::Bind() {
             }
             rel = "index.html";
         }
-        AddSecurityHeaders(hres);
+        bool secure = tls || (options_.trust_proxy && hreq.get_header_value("X-Forwarded-Proto") == "https");
+        AddSecurityHeaders(hres, secure);
         if (!body) {
             if (hreq.path == "/" || spa_fallback) {
                 hres.set_content("<!doctype html><title>isms</title><p>isms is running. The API is at "
@@ -290,6 +296,8 @@ void RegisterAllRoutes(Router& router, app::App& app) {
     RegisterQuantRoutes(router, app);
     RegisterCatalogRoutes(router, app);
     RegisterRecordRoutes(router, app);
+    RegisterAuthRoutes(router, app);
+    RegisterUserRoutes(router, app);
 }
 
 }  // namespace isms::api

@@ -1,7 +1,8 @@
 // The HTTP server: /api/v1 (JSON, problem+json errors) and the web application's static files.
 //
-// Every request gets an id (X-Request-Id), the security headers, a body-size limit, authentication (which
-// sets Request::ctx: organisation, actor, role) and one mapping of isms::Error to an RFC 9457 response.
+// Every request gets an id (X-Request-Id), the security headers (HSTS too when the request came over TLS), a
+// body-size limit, authentication (session cookie with CSRF check, or bearer token; see api/authenticate.hpp)
+// which sets Request::ctx (organisation, actor, role), and one mapping of isms::Error to an RFC 9457 response.
 // Thread-safety: Run() serves from a thread pool; handlers must only touch thread-safe services.
 #pragma once
 
@@ -21,6 +22,7 @@ struct ServeOptions {
     std::string web_root;                // serve the web app from this folder instead of the embedded copy
     std::string tls_cert, tls_key;       // both set: HTTPS
     size_t max_body = 8 * 1024 * 1024;   // bytes; larger bodies get 413
+    bool trust_proxy = false;            // take the client address and scheme from X-Forwarded-For/-Proto
     int threads = 64;                    // worker threads; each keep-alive connection holds one while open
 };
 

@@ -36,6 +36,9 @@ App::App(const AppOptions& options) {
         // Wired to the risk register once it exists: until then no risk can carry an estimate.
         return std::optional<std::string>();
     });
+    accounts_ = std::make_unique<auth::AccountService>(*store_);
+    sessions_ = std::make_unique<auth::SessionService>(*store_);
+    tokens_ = std::make_unique<auth::TokenService>(*store_);
     EnsureReferenceData();
 }
 
@@ -45,6 +48,20 @@ void App::EnsureReferenceData() {
     // The built-in ISO/IEC 27002:2022 catalog: one read when current, an in-place upgrade when this binary
     // carries newer data.
     if (catalog::EnsureReferenceData(*store_).written && catalog_) catalog_->Invalidate();
+}
+
+bool App::IsDemoStore() {
+    return store_->Read([](store::Db& db) {
+        return db.QueryOne("SELECT value FROM installation WHERE name = 'demo'").has_value();
+    });
+}
+
+void App::MarkDemoStore(const std::string& value) {
+    store_->Write(Context::System(), [&](store::WriteTx& tx) {
+        tx.Exec("DELETE FROM installation WHERE name = 'demo'");
+        tx.Exec("INSERT INTO installation (name, value) VALUES ('demo', ?)", {store::V(value)});
+        tx.Log("", "installation", "demo", "create", nullptr, Json{{"demo", value}});
+    });
 }
 
 }  // namespace isms::app

@@ -11,6 +11,9 @@
 
 #include "isms/catalog/catalog.hpp"
 #include "isms/catalog/views.hpp"
+#include "isms/auth/accounts.hpp"
+#include "isms/auth/sessions.hpp"
+#include "isms/auth/tokens.hpp"
 #include "isms/org/organisations.hpp"
 #include "isms/oscal/service.hpp"
 #include "isms/records/schema.hpp"
@@ -45,6 +48,14 @@ public:
     catalog::ViewService& views() { return *views_; }
     oscal::OscalService& oscal() { return *oscal_; }
     quant::QuantService& quant() { return *quant_; }
+    auth::AccountService& accounts() { return *accounts_; }
+    auth::SessionService& sessions() { return *sessions_; }
+    auth::TokenService& tokens() { return *tokens_; }
+
+    // The demo marker (set by SeedDemo): only a store carrying it ever has well-known passwords, and only for
+    // such a store does `isms serve` print them.
+    bool IsDemoStore();
+    void MarkDemoStore(const std::string& value);
 
     // Loads or refreshes built-in reference data (idempotent; called by init and at startup).
     void EnsureReferenceData();
@@ -58,6 +69,9 @@ private:
     std::unique_ptr<catalog::ViewService> views_;
     std::unique_ptr<oscal::OscalService> oscal_;
     std::unique_ptr<quant::QuantService> quant_;
+    std::unique_ptr<auth::AccountService> accounts_;
+    std::unique_ptr<auth::SessionService> sessions_;
+    std::unique_ptr<auth::TokenService> tokens_;
 };
 
 }  // namespace isms::app

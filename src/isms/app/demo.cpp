@@ -6,6 +6,12 @@ org::Organisation SeedDemo(App& app) {
     if (auto existing = app.organisations().FindBySlugOrId(kDemoOrgSlug)) return *existing;
     Context sys = Context::System();
     auto org = app.organisations().Create(sys, kDemoOrgName, kDemoOrgSlug);
+    app.MarkDemoStore(kDemoOrgSlug);
+    Context in_org = Context::System(org.id);
+    for (const auto& a : kDemoAccounts) {
+        if (app.accounts().FindByUsername(a.username)) continue;
+        app.accounts().Create(in_org, {a.username, a.display_name, a.password, a.role});
+    }
     // Each domain adds its part of the story here (records, risks, SoA, audits, …).
     SeedCatalogViews(app, org);
     SeedDemoRecords(app, org.id);
@@ -37,6 +43,14 @@ void SeedCatalogViews(App& app, const org::Organisation& org) {
                                "title ~ privacy",
                       .columns = "id,title,control_type,security_properties"},
                      Mode::kUpsert);
+}
+
+std::vector<DemoAccount> DemoCredentials(App& app) {
+    std::vector<DemoAccount> out;
+    if (!app.IsDemoStore()) return out;
+    for (const auto& a : kDemoAccounts)
+        if (app.accounts().CheckPassword(a.username, a.password)) out.push_back(a);
+    return out;
 }
 
 }  // namespace isms::app

@@ -1,12 +1,19 @@
 // The demo organisation that `make run` serves: Kvarnberg Cloud AB, a fictional Swedish SaaS company
 // (payroll software for Nordic small businesses, 60 staff, hosted in two Stockholm data centres).
+//
+// The demo store is the only store with well-known passwords: SeedDemo marks it (App::MarkDemoStore) and
+// creates one account per role; `isms serve` prints their credentials only for a store carrying the mark.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "isms/app/app.hpp"
 
 namespace isms::app {
 
-// Creates the demo organisation with its records when it does not exist yet; returns it. Idempotent.
+// Creates the demo organisation with its records and demo accounts when it does not exist yet; returns it.
+// Idempotent.
 org::Organisation SeedDemo(App& app);
 // The demo's saved catalog views (a SOC's, top management's, customer due diligence's). Idempotent.
 void SeedCatalogViews(App& app, const org::Organisation& org);
@@ -16,5 +23,25 @@ void SeedDemoRecords(App& app, const std::string& org_id);
 
 inline constexpr const char* kDemoOrgSlug = "kvarnberg";
 inline constexpr const char* kDemoOrgName = "Kvarnberg Cloud AB";
+
+struct DemoAccount {
+    const char* username;
+    const char* display_name;
+    Role role;
+    const char* password;
+};
+// One account per role in the demo organisation.
+inline constexpr DemoAccount kDemoAccounts[] = {
+    {"astrid", "Astrid Lindqvist (IT operations lead)", Role::kAdministrator, "kvarnberg-administrator"},
+    {"malin", "Malin Berg (CISO)", Role::kIsmsManager, "kvarnberg-isms-manager"},
+    {"johan", "Johan Ek (CTO)", Role::kRiskOwner, "kvarnberg-risk-owner"},
+    {"sara", "Sara Nyström (internal auditor)", Role::kAuditor, "kvarnberg-auditor"},
+    {"erik", "Erik Holm (platform engineer)", Role::kContributor, "kvarnberg-contributor"},
+    {"lena", "Lena Dahl (CFO)", Role::kViewer, "kvarnberg-viewer"},
+};
+
+// The demo accounts that still have their demo password, for the banner of `isms serve`; empty unless the
+// store carries the demo mark.
+std::vector<DemoAccount> DemoCredentials(App& app);
 
 }  // namespace isms::app

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -17,15 +18,60 @@ std::unique_ptr<app::App> OpenApp(const Globals& g) {
     return std::make_unique<app::App>(o);
 }
 
-Context CliContext(app::App& app, const Globals& g) {
-    auto org = app.organisations().Resolve(g.org);
+Context CliContext(app::App& app, const Globals& g, bool org_optional) {
+    if (!g.token.empty()) {
+        auto c = app.tokens().Authenticate(g.token, g.org);
+        if (!c) throw Error::Unauthenticated("the API token is not valid (unknown, expired or revoked)");
+        return *c;
+    }
+    if (!g.as_user.empty()) {
+        auto u = app.accounts().FindByUsername(auth::AccountService::NormaliseUsername(g.as_user));
+        if (!u || u->disabled) throw Error::Unauthenticated(fmt::format("no enabled account '{}'", g.as_user));
+        return app.accounts().ContextFor(*u, g.org, "user:" + u->username);
+    }
+    return LocalOperator(org_optional && g.org.empty() ? std::string() : app.organisations().Resolve(g.org).id);
+}
+
+Context LocalOperator(std::string org_id) {
     Context c;
-    c.org_id = org.id;
+    c.org_id = std::move(org_id);
     const char* user = std::getenv("USER");
     c.actor = std::string("cli:") + (user && *user ? user : std::to_string(getuid()));
     // The local operator holds the database file and so every right over it.
     c.role = Role::kAdministrator;
+    c.system = true;
     return c;
+}
+
+std::string ReadSecret(const std::string& prompt, bool from_stdin, bool confirm) {
+    auto strip = [](std::string s) {
+        while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+        return s;
+    };
+    if (from_stdin) {
+        std::string line;
+        if (!std::getline(std::cin, line)) throw Error::InvalidInput("no password on standard input");
+        return strip(line);
+    }
+    if (!isatty(STDIN_FILENO))
+        throw Error::InvalidInput("there is no terminal to ask for the password: pipe it in with --password-stdin",
+                                  {{"password", "required"}});
+    auto ask = [&](const std::string& p) {
+        std::cerr << p << std::flush;
+        termios old{};
+        tcgetattr(STDIN_FILENO, &old);
+        termios quiet = old;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        std::string line;
+        std::getline(std::cin, line);
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        std::cerr << "\n";
+        return strip(line);
+    };
+    std::string first = ask(prompt + ": ");
+    if (confirm && ask("again: ") != first) throw Error::InvalidInput("the two entries differ");
+    return first;
 }
 
 void Print(const io::Table& t, const Globals& g) { std::cout << io::Render(t, g.Format()) << std::flush; }
@@ -71,9 +117,14 @@ int Main(int argc, char** argv) {
     root.add_option("--org", g.org, "organisation slug or id ($ISMS_ORG); optional when there is only one");
     root.add_option("--format,-f", g.format, "output: table, json, csv, markdown")->capture_default_str();
     root.add_flag("--quiet,-q", g.quiet, "print only results");
+    if (const char* t = std::getenv("ISMS_TOKEN"); t && *t) g.token = t;
+    root.add_option("--token", g.token, "act with this API token's organisation and role ($ISMS_TOKEN)");
+    root.add_option("--as", g.as_user, "act as this account, with its role (default: the local operator, who has "
+                                       "every right)");
     root.fallthrough();
 
-    for (Register r : {RegisterInit, RegisterServe, RegisterLog, RegisterOrg, RegisterApi}) r(root, g);
+    for (Register r : {RegisterInit, RegisterServe, RegisterLog, RegisterOrg, RegisterApi, RegisterUser, RegisterToken})
+        r(root, g);
     RegisterDomainCommands(root, g);
 
     try {

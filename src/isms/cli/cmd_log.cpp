@@ -41,6 +41,7 @@ void RegisterLog(CLI::App& root, Globals& g) {
     show->callback([&g] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
+        RequirePermission(ctx, Permission::kLogVerify);
         auto entries = app->store().Read([&](store::Db& db) {
             return store::ReadLog(db, {ctx.org_id, entity, id, after, limit});
         });

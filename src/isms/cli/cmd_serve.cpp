@@ -3,8 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <tuple>
 
 #include "isms/api/server.hpp"
+#include "isms/app/demo.hpp"
+#include "isms/core/error.hpp"
+#include "isms/core/time.hpp"
 #include "isms/cli/cli.hpp"
 
 namespace isms::cli {
@@ -20,15 +24,37 @@ void RegisterServe(CLI::App& root, Globals& g) {
     serve->add_option("--tls-key", opts.tls_key, "PEM private key for --tls-cert");
     serve->add_option("--max-body", opts.max_body, "largest request body in bytes")->capture_default_str();
     serve->add_option("--threads", opts.threads, "worker threads")->capture_default_str();
+    static std::string session_idle = "30m", session_max = "12h";
+    serve->add_option("--session-idle", session_idle, "a session ends after this long without use")->capture_default_str();
+    serve->add_option("--session-max", session_max, "a session ends this long after sign-in")->capture_default_str();
+    serve->add_flag("--behind-proxy", opts.trust_proxy,
+                    "trust X-Forwarded-For/-Proto from a reverse proxy (only when nothing else can reach the port)");
     serve->add_flag("--verbose,-v", verbose, "log every request");
     serve->callback([&g] {
         spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+        if (g.ActingAsUser()) throw Error::Forbidden("serve is for the local operator (drop --token/--as)");
+        auth::SessionPolicy policy;
+        for (auto [text, target, name] : {std::tuple{&session_idle, &policy.idle, "--session-idle"},
+                                          std::tuple{&session_max, &policy.absolute, "--session-max"}}) {
+            auto d = time::ParseDuration(*text);
+            if (!d) throw Error::InvalidInput(fmt::format("{} '{}' is not a duration (e.g. 30m, 12h)", name, *text));
+            *target = *d;
+        }
         auto app = OpenApp(g);
+        app->sessions().SetPolicy(policy);
         api::Server server(*app, opts);
         int port = server.Bind();
         std::string scheme = opts.tls_cert.empty() ? "http" : "https";
         std::cout << fmt::format("isms serving {} on {}://{}:{}/", app->store().Describe(), scheme, opts.host, port)
                   << std::endl;
+        // Only a store marked as the demo has well-known passwords; nothing is printed for any other store.
+        auto demo = app::DemoCredentials(*app);
+        if (!demo.empty()) {
+            std::cout << "demo store: sign in as one of these accounts (demo passwords, for trying isms only)\n";
+            for (const auto& a : demo)
+                std::cout << fmt::format("  {:<7} {:<24} {}\n", a.username, a.password, RoleName(a.role));
+            std::cout << std::flush;
+        }
         server.Run();
         std::cout << "isms stopped" << std::endl;
     });

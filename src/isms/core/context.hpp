@@ -34,11 +34,14 @@ enum class Permission {
 std::string_view RoleName(Role r);                     // "administrator", "isms_manager", …
 std::optional<Role> ParseRole(std::string_view name);  // accepts the names above
 std::vector<std::string> RoleNames();
-std::string_view PermissionName(Permission p);
+std::string_view PermissionName(Permission p);  // "read", "records.write", …
+std::vector<Role> AllRoles();                    // in the order of RoleNames()
+std::vector<Permission> AllPermissions();        // in the order of the matrix
 
 struct Context {
     std::string org_id;          // organisation the call is scoped to ("" only for org-less system calls)
-    std::string actor;           // recorded in the change log: "user:alice", "token:ci", "system"
+    std::string actor;           // recorded in the change log: "user:alice", "token:ci", "cli:root", "system"
+    std::string user_id;         // the account acting (user or the token's owner); "" for system/local operator
     std::optional<Role> role;    // the actor's role in org_id; nullopt for the system actor
     std::string request_id;      // for logs; may be empty
     bool system = false;         // trusted local operation (init, migrations, demo seeding)
@@ -53,6 +56,9 @@ struct Context {
 };
 
 bool HasPermission(Role role, Permission p);
+// True when `holder` has every permission `granted` has: nobody hands out more than they hold (tokens,
+// role grants).
+bool RoleCovers(Role holder, Role granted);
 // Throws Error(kForbidden) naming the permission and the role when the context may not do `p`.
 void RequirePermission(const Context& ctx, Permission p);
 

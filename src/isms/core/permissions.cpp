@@ -1,4 +1,5 @@
-// The permission matrix: one place (documented in docs/security.md).
+// The permission matrix: the one place that says which role may do what. docs/security.md shows the same
+// table; core_test checks that the two agree.
 #include <fmt/format.h>
 
 #include "isms/core/context.hpp"
@@ -15,13 +16,41 @@ constexpr RoleInfo kRoles[] = {
     {Role::kAdministrator, "administrator"}, {Role::kIsmsManager, "isms_manager"}, {Role::kRiskOwner, "risk_owner"},
     {Role::kAuditor, "auditor"},             {Role::kContributor, "contributor"},  {Role::kViewer, "viewer"},
 };
+
+// One row per permission; the columns follow kRoles: administrator, isms_manager, risk_owner, auditor,
+// contributor, viewer.
+struct PermissionRow {
+    Permission permission;
+    std::string_view name;
+    bool allowed[6];
+};
+constexpr PermissionRow kMatrix[] = {
+    // allowed for: administrator, isms_manager, risk_owner, auditor, contributor, viewer
+    {Permission::kRead, "read", {true, true, true, true, true, true}},
+    {Permission::kCatalogEdit, "catalog.edit", {true, true, false, false, false, false}},
+    {Permission::kViewsWrite, "views.write", {true, true, true, true, true, false}},
+    {Permission::kRecordsWrite, "records.write", {true, true, true, false, true, false}},
+    {Permission::kRecordsApprove, "records.approve", {true, true, false, false, false, false}},
+    {Permission::kRiskWrite, "risk.write", {true, true, true, false, false, false}},
+    // 27001 6.1.3 f): risk owners approve the treatment plan and accept residual risk.
+    {Permission::kRiskAccept, "risk.accept", {true, true, true, false, false, false}},
+    {Permission::kSoaWrite, "soa.write", {true, true, false, false, false, false}},
+    {Permission::kSoaApprove, "soa.approve", {true, true, false, false, false, false}},
+    // 27001 9.2: auditors record audits and findings; objectivity means they do not edit what they audit.
+    {Permission::kAuditWrite, "audit.write", {true, true, false, true, false, false}},
+    {Permission::kUsersAdmin, "users.admin", {true, false, false, false, false, false}},
+    {Permission::kTokensAdmin, "tokens.admin", {true, true, false, false, false, false}},
+    {Permission::kLogVerify, "log.verify", {true, true, true, true, false, false}},
+};
+
+size_t RoleIndex(Role r) {
+    for (size_t i = 0; i < std::size(kRoles); ++i)
+        if (kRoles[i].role == r) return i;
+    return std::size(kRoles) - 1;
+}
 }  // namespace
 
-std::string_view RoleName(Role r) {
-    for (const auto& i : kRoles)
-        if (i.role == r) return i.name;
-    return "viewer";
-}
+std::string_view RoleName(Role r) { return kRoles[RoleIndex(r)].name; }
 
 std::optional<Role> ParseRole(std::string_view name) {
     for (const auto& i : kRoles)
@@ -35,39 +64,34 @@ std::vector<std::string> RoleNames() {
     return out;
 }
 
+std::vector<Role> AllRoles() {
+    std::vector<Role> out;
+    for (const auto& i : kRoles) out.push_back(i.role);
+    return out;
+}
+
+std::vector<Permission> AllPermissions() {
+    std::vector<Permission> out;
+    for (const auto& row : kMatrix) out.push_back(row.permission);
+    return out;
+}
+
 std::string_view PermissionName(Permission p) {
-    switch (p) {
-        case Permission::kRead: return "read";
-        case Permission::kCatalogEdit: return "catalog.edit";
-        case Permission::kViewsWrite: return "views.write";
-        case Permission::kRecordsWrite: return "records.write";
-        case Permission::kRecordsApprove: return "records.approve";
-        case Permission::kRiskWrite: return "risk.write";
-        case Permission::kRiskAccept: return "risk.accept";
-        case Permission::kSoaWrite: return "soa.write";
-        case Permission::kSoaApprove: return "soa.approve";
-        case Permission::kAuditWrite: return "audit.write";
-        case Permission::kUsersAdmin: return "users.admin";
-        case Permission::kTokensAdmin: return "tokens.admin";
-        case Permission::kLogVerify: return "log.verify";
-    }
+    for (const auto& row : kMatrix)
+        if (row.permission == p) return row.name;
     return "unknown";
 }
 
 bool HasPermission(Role role, Permission p) {
-    using P = Permission;
-    switch (role) {
-        case Role::kAdministrator: return true;
-        case Role::kIsmsManager: return p != P::kUsersAdmin;
-        case Role::kRiskOwner:
-            return p == P::kRead || p == P::kViewsWrite || p == P::kRecordsWrite || p == P::kRiskWrite ||
-                   p == P::kRiskAccept || p == P::kLogVerify;
-        case Role::kAuditor:
-            return p == P::kRead || p == P::kViewsWrite || p == P::kAuditWrite || p == P::kLogVerify;
-        case Role::kContributor: return p == P::kRead || p == P::kViewsWrite || p == P::kRecordsWrite;
-        case Role::kViewer: return p == P::kRead;
-    }
+    for (const auto& row : kMatrix)
+        if (row.permission == p) return row.allowed[RoleIndex(role)];
     return false;
+}
+
+bool RoleCovers(Role holder, Role granted) {
+    for (const auto& row : kMatrix)
+        if (row.allowed[RoleIndex(granted)] && !row.allowed[RoleIndex(holder)]) return false;
+    return true;
 }
 
 void RequirePermission(const Context& ctx, Permission p) {

@@ -55,4 +55,24 @@ std::optional<Clock::time_point> ParseUtc(std::string_view s) {
            std::chrono::milliseconds(ms);
 }
 
+std::optional<std::chrono::seconds> ParseDuration(std::string_view s) {
+    if (s.size() < 2 || s.size() > 12) return std::nullopt;
+    int64_t n = 0;
+    for (char c : s.substr(0, s.size() - 1)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    int64_t unit = 0;
+    switch (s.back()) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 7 * 86400; break;
+        default: return std::nullopt;
+    }
+    if (n <= 0 || n > 100LL * 366 * 86400 / unit) return std::nullopt;
+    return std::chrono::seconds(n * unit);
+}
+
 }  // namespace isms::time

@@ -21,5 +21,8 @@ std::optional<std::chrono::sys_days> ParseDate(std::string_view s);
 std::string FormatDate(std::chrono::sys_days d);
 // Parses RFC 3339 "YYYY-MM-DDTHH:MM:SS[.fff]Z"; nullopt when malformed.
 std::optional<Clock::time_point> ParseUtc(std::string_view s);
+// Parses a duration "45s", "30m", "12h", "90d", "2w" (a positive whole number and one unit); nullopt when
+// malformed, zero or longer than 100 years.
+std::optional<std::chrono::seconds> ParseDuration(std::string_view s);
 
 }  // namespace isms::time

@@ -1,0 +1,295 @@
+// Accounts, sessions, throttling and tokens on both backends, with a controllable clock.
+#include <gtest/gtest.h>
+
+#include "isms/auth/accounts.hpp"
+#include "isms/auth/password.hpp"
+#include "isms/auth/sessions.hpp"
+#include "isms/auth/tokens.hpp"
+#include "isms/auth/totp.hpp"
+#include "isms/core/error.hpp"
+#include "isms/org/organisations.hpp"
+#include "isms/store/change_log.hpp"
+#include "isms/store/test_support.hpp"
+
+namespace isms::auth {
+namespace {
+
+using namespace std::chrono_literals;
+
+ErrorCode CodeOf(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return ErrorCode::kInternal;  // "no error" is never what these tests expect
+}
+
+class AuthTest : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        SetHashCost(HashCost::kMinimumForTests);  // argon2id all the same, without 64 MiB per hash
+        db_ = store::testing_support::TempDatabase::Create(GetParam());
+        if (!db_) GTEST_SKIP() << "backend not available: " << GetParam();
+        store_ = store::Store::Open(db_->url(), {.create = true, .pool_size = 2});
+        store_->Migrate();
+        orgs_ = std::make_unique<org::OrganisationService>(*store_);
+        accounts_ = std::make_unique<AccountService>(*store_);
+        auto clock = [this] { return now_; };
+        sessions_ = std::make_unique<SessionService>(*store_, clock);
+        tokens_ = std::make_unique<TokenService>(*store_, clock);
+        a_ = orgs_->Create(Context::System(), "Acme AB").id;
+        b_ = orgs_->Create(Context::System(), "Beta AB").id;
+        Add(a_, "anna", Role::kAdministrator);
+        Add(b_, "bert", Role::kAdministrator);
+    }
+
+    User Add(const std::string& org, const std::string& name, Role role) {
+        return accounts_->Create(Context::System(org), {name, "", kPassword, role});
+    }
+    Context As(const std::string& name, const std::string& org = "") {
+        auto u = accounts_->FindByUsername(name);
+        return accounts_->ContextFor(*u, org, "user:" + name);
+    }
+    Session Login(const std::string& user, const std::string& pw = kPassword, const std::string& totp = "",
+                  const std::string& addr = "10.0.0.1") {
+        return sessions_->Login({user, pw, totp, addr, "test"});
+    }
+    int64_t CountLog(const std::string& entity, const std::string& op) {
+        return store_->Read([&](store::Db& db) {
+            return db.QueryOne("SELECT COUNT(*) FROM change_log WHERE entity = ? AND op = ?", {store::V(entity), store::V(op)})
+                ->Int(0);
+        });
+    }
+
+    static constexpr const char* kPassword = "brittle-otter-sings-42";
+    std::unique_ptr<store::testing_support::TempDatabase> db_;
+    std::unique_ptr<store::Store> store_;
+    std::unique_ptr<org::OrganisationService> orgs_;
+    std::unique_ptr<AccountService> accounts_;
+    std::unique_ptr<SessionService> sessions_;
+    std::unique_ptr<TokenService> tokens_;
+    time::Clock::time_point now_ = time::Clock::now();
+    std::string a_, b_;
+};
+
+TEST_P(AuthTest, LoginOpensASessionWhoseIdIsStoredOnlyHashed) {
+    auto s = Login("Anna");  // usernames are case-insensitive
+    EXPECT_EQ(s.id.size(), 64u);
+    EXPECT_EQ(s.user.username, "anna");
+    ASSERT_EQ(s.user.memberships.size(), 1u);
+    EXPECT_EQ(s.user.memberships[0].role, Role::kAdministrator);
+    auto stored = store_->Read([&](store::Db& db) { return db.Query("SELECT id_hash FROM sessions"); });
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_NE(stored[0].Str(0), s.id);
+    EXPECT_EQ(stored[0].Str(0), SessionService::HashId(s.id));
+    auto again = sessions_->Authenticate(s.id);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->csrf_token, s.csrf_token);
+    EXPECT_NE(Login("anna").csrf_token, s.csrf_token);  // each session has its own CSRF token
+    EXPECT_EQ(CountLog("user", "login"), 2);
+    EXPECT_TRUE(store::VerifyLog(*store_).ok);
+}
+
+TEST_P(AuthTest, WrongPasswordAndUnknownUserLookAlike) {
+    EXPECT_EQ(CodeOf([&] { Login("anna", "wrong-password-here"); }), ErrorCode::kUnauthenticated);
+    EXPECT_EQ(CodeOf([&] { Login("nobody", kPassword); }), ErrorCode::kUnauthenticated);
+    EXPECT_FALSE(sessions_->Authenticate(std::string(64, 'a')));
+    EXPECT_FALSE(sessions_->Authenticate("not-hex"));
+}
+
+TEST_P(AuthTest, AccountLocksWithExponentialBackOffAndTheLockIsLogged) {
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(CodeOf([&] { Login("anna", "wrong-password-here"); }), ErrorCode::kUnauthenticated);
+    EXPECT_EQ(CountLog("login_throttle", "lockout"), 0);
+    EXPECT_EQ(CodeOf([&] { Login("anna", "wrong-password-here"); }), ErrorCode::kUnauthenticated);  // 5th: locks 5 s
+    EXPECT_EQ(CountLog("login_throttle", "lockout"), 1);
+    // Locked: even the right password is refused, from any address.
+    try {
+        Login("anna", kPassword, "", "10.9.9.9");
+        FAIL() << "expected rate limiting";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kRateLimited);
+        ASSERT_FALSE(e.details().empty());
+        EXPECT_EQ(e.details()[0].field, "retry_after");
+        EXPECT_EQ(e.details()[0].message, "5");
+    }
+    now_ += 6s;
+    EXPECT_EQ(CodeOf([&] { Login("anna", "wrong-password-here"); }), ErrorCode::kUnauthenticated);  // 6th: 10 s
+    now_ += 6s;
+    EXPECT_EQ(CodeOf([&] { Login("anna"); }), ErrorCode::kRateLimited);
+    now_ += 5s;
+    EXPECT_NO_THROW(Login("anna"));  // success clears the account's count
+    EXPECT_EQ(CodeOf([&] { Login("anna", "wrong-password-here"); }), ErrorCode::kUnauthenticated);
+    EXPECT_NO_THROW(Login("anna"));
+    EXPECT_EQ(CountLog("login_throttle", "lockout"), 2);
+}
+
+TEST_P(AuthTest, AnAddressTryingManyAccountsIsThrottled) {
+    sessions_->SetThrottle({.account_free = 5, .address_free = 8});
+    for (int i = 0; i < 8; ++i)
+        EXPECT_EQ(CodeOf([&] { Login("guess" + std::to_string(i), "wrong-password-here", "", "192.0.2.7"); }),
+                  ErrorCode::kUnauthenticated);
+    EXPECT_EQ(CodeOf([&] { Login("anna", kPassword, "", "192.0.2.7"); }), ErrorCode::kRateLimited);
+    EXPECT_NO_THROW(Login("anna", kPassword, "", "192.0.2.8"));  // other addresses are not affected
+}
+
+TEST_P(AuthTest, SessionsEndWhenIdleExpiredLoggedOutDisabledOrPasswordReset) {
+    sessions_->SetPolicy({.idle = 10min, .absolute = 1h});
+    auto s = Login("anna");
+    now_ += 9min;
+    EXPECT_TRUE(sessions_->Authenticate(s.id));  // use refreshes the idle timer
+    now_ += 9min;
+    EXPECT_TRUE(sessions_->Authenticate(s.id));
+    now_ += 11min;
+    EXPECT_FALSE(sessions_->Authenticate(s.id)) << "idle";
+
+    auto s2 = Login("anna");
+    for (int i = 0; i < 7; ++i) {
+        now_ += 9min;
+        if (i < 6) {
+            EXPECT_TRUE(sessions_->Authenticate(s2.id)) << i;
+        }
+    }
+    EXPECT_FALSE(sessions_->Authenticate(s2.id)) << "absolute";
+
+    auto s3 = Login("anna");
+    sessions_->Logout(As("anna"), s3.id);
+    EXPECT_FALSE(sessions_->Authenticate(s3.id)) << "logout";
+    EXPECT_EQ(CountLog("user", "logout"), 1);
+
+    Add(a_, "carl", Role::kViewer);
+    auto s4 = Login("carl");
+    accounts_->SetDisabled(As("anna"), "carl", true);
+    EXPECT_FALSE(sessions_->Authenticate(s4.id)) << "disabled";
+    EXPECT_EQ(CodeOf([&] { Login("carl"); }), ErrorCode::kUnauthenticated);
+    accounts_->SetDisabled(As("anna"), "carl", false);
+    auto s5 = Login("carl");
+    accounts_->ResetPassword(As("anna"), "carl", "second-otter-sings-43");
+    EXPECT_FALSE(sessions_->Authenticate(s5.id)) << "password reset";
+    EXPECT_NO_THROW(Login("carl", "second-otter-sings-43"));
+}
+
+TEST_P(AuthTest, SecondFactorIsRequiredAndEachCodeWorksOnce) {
+    auto e = accounts_->EnableTotp(Context::System(), "anna");
+    auto key = *Base32Decode(e.secret);
+    int64_t t = std::chrono::duration_cast<std::chrono::seconds>(now_.time_since_epoch()).count();
+    try {
+        Login("anna");
+        FAIL() << "a code should be required";
+    } catch (const Error& err) {
+        EXPECT_EQ(err.code(), ErrorCode::kUnauthenticated);
+        ASSERT_FALSE(err.details().empty());
+        EXPECT_EQ(err.details()[0].field, "totp");
+    }
+    std::string code = TotpCode(key, t);
+    EXPECT_NO_THROW(Login("anna", kPassword, code));
+    EXPECT_EQ(CodeOf([&] { Login("anna", kPassword, code); }), ErrorCode::kUnauthenticated);  // replayed
+    now_ += 30s;
+    EXPECT_NO_THROW(Login("anna", kPassword, TotpCode(key, t + 30)));
+    accounts_->DisableTotp(As("anna"), "anna");
+    EXPECT_NO_THROW(Login("anna"));
+}
+
+TEST_P(AuthTest, SelfServiceEnrolmentActivatesOnlyAfterAValidCode) {
+    auto ctx = As("anna");
+    auto e = accounts_->BeginTotp(ctx);
+    EXPECT_NO_THROW(Login("anna"));  // still pending
+    EXPECT_EQ(CodeOf([&] { accounts_->ConfirmTotp(ctx, "000000", now_); }), ErrorCode::kInvalidInput);
+    int64_t t = std::chrono::duration_cast<std::chrono::seconds>(now_.time_since_epoch()).count();
+    accounts_->ConfirmTotp(ctx, TotpCode(*Base32Decode(e.secret), t), now_);
+    EXPECT_EQ(CodeOf([&] { Login("anna"); }), ErrorCode::kUnauthenticated);
+}
+
+TEST_P(AuthTest, AdministratorsSeeAndManageOnlyTheirOwnOrganisation) {
+    Add(a_, "alva", Role::kViewer);
+    auto bert = As("bert");
+    EXPECT_FALSE(accounts_->Find(bert, "alva"));
+    for (const auto& u : accounts_->List(bert)) EXPECT_NE(u.username, "alva");
+    EXPECT_EQ(CodeOf([&] { accounts_->SetDisabled(bert, "alva", true); }), ErrorCode::kNotFound);
+    EXPECT_EQ(CodeOf([&] { accounts_->ResetPassword(bert, "alva", "hijacked-otter-sings-9"); }), ErrorCode::kNotFound);
+    EXPECT_EQ(CodeOf([&] { accounts_->Grant(bert, "alva", Role::kViewer); }), ErrorCode::kNotFound);
+    EXPECT_EQ(CodeOf([&] { accounts_->Revoke(bert, "alva"); }), ErrorCode::kNotFound);
+    EXPECT_EQ(CodeOf([&] { accounts_->EnableTotp(bert, "alva"); }), ErrorCode::kNotFound);
+    EXPECT_EQ(CodeOf([&] { As("bert", a_); }), ErrorCode::kNotFound);
+
+    // An account in both organisations is changed only by someone who administers both.
+    accounts_->Grant(Context::System(b_), "alva", Role::kViewer);
+    EXPECT_EQ(CodeOf([&] { accounts_->SetDisabled(bert, "alva", true); }), ErrorCode::kForbidden);
+    auto seen = accounts_->Find(bert, "alva");
+    ASSERT_TRUE(seen);
+    ASSERT_EQ(seen->memberships.size(), 1u);  // Beta's view does not show Acme
+    EXPECT_EQ(seen->memberships[0].org_id, b_);
+    EXPECT_NO_THROW(accounts_->Revoke(bert, "alva"));  // but Beta may remove her from Beta
+}
+
+TEST_P(AuthTest, RolesLimitWhatAccountsMayDo) {
+    Add(a_, "vera", Role::kViewer);
+    Add(a_, "mats", Role::kIsmsManager);
+    EXPECT_EQ(CodeOf([&] { accounts_->Create(As("vera"), {"newbie", "", kPassword, Role::kViewer}); }),
+              ErrorCode::kForbidden);
+    EXPECT_EQ(CodeOf([&] { accounts_->Grant(As("mats"), "vera", Role::kAdministrator); }), ErrorCode::kForbidden);
+    EXPECT_EQ(CodeOf([&] { accounts_->Create(As("anna"), {"anna", "", kPassword, Role::kViewer}); }),
+              ErrorCode::kConflict);
+    EXPECT_EQ(CodeOf([&] { accounts_->Create(As("anna"), {"bad name", "", kPassword, Role::kViewer}); }),
+              ErrorCode::kInvalidInput);
+    EXPECT_EQ(CodeOf([&] { accounts_->Create(As("anna"), {"newbie", "", "password1234", Role::kViewer}); }),
+              ErrorCode::kInvalidInput);
+    // No organisation loses its last administrator through the API.
+    EXPECT_EQ(CodeOf([&] { accounts_->Revoke(As("anna"), "anna"); }), ErrorCode::kConflict);
+    EXPECT_EQ(CodeOf([&] { accounts_->SetDisabled(As("anna"), "anna", true); }), ErrorCode::kConflict);
+    EXPECT_EQ(CodeOf([&] { accounts_->Grant(As("anna"), "anna", Role::kViewer); }), ErrorCode::kConflict);
+    accounts_->Grant(As("anna"), "mats", Role::kAdministrator);
+    EXPECT_NO_THROW(accounts_->Grant(As("anna"), "anna", Role::kViewer));
+    EXPECT_EQ(As("anna").role, Role::kViewer);
+    EXPECT_EQ(CountLog("membership", "update"), 2);
+}
+
+TEST_P(AuthTest, TokensAreShownOnceStoredHashedAndDieWhenRevokedOrExpired) {
+    auto created = tokens_->Create(As("anna"), {"ci", Role::kViewer, 1h});
+    EXPECT_TRUE(TokenService::LooksLikeToken(created.secret));
+    auto stored = store_->Read([&](store::Db& db) { return db.QueryOne("SELECT token_hash FROM api_tokens")->Str(0); });
+    EXPECT_EQ(stored.find(created.secret.substr(5)), std::string::npos);
+    auto ctx = tokens_->Authenticate(created.secret);
+    ASSERT_TRUE(ctx);
+    EXPECT_EQ(ctx->org_id, a_);
+    EXPECT_EQ(ctx->role, Role::kViewer);
+    EXPECT_EQ(ctx->actor, "token:ci");
+    EXPECT_FALSE(tokens_->List(As("anna"))[0].last_used_at.empty());
+    EXPECT_EQ(CodeOf([&] { tokens_->Authenticate(created.secret, "beta-ab"); }), ErrorCode::kNotFound);
+    EXPECT_TRUE(tokens_->Authenticate(created.secret, "acme-ab"));
+    EXPECT_EQ(CodeOf([&] { tokens_->Create(As("anna"), {"ci", Role::kViewer, 1h}); }), ErrorCode::kConflict);
+
+    now_ += 2h;
+    EXPECT_FALSE(tokens_->Authenticate(created.secret)) << "expired";
+
+    auto second = tokens_->Create(As("anna"), {"deploy", Role::kContributor, std::nullopt});
+    EXPECT_TRUE(tokens_->Authenticate(second.secret));
+    EXPECT_EQ(CodeOf([&] { tokens_->Revoke(As("bert"), "deploy"); }), ErrorCode::kNotFound);
+    tokens_->Revoke(As("anna"), "deploy");
+    EXPECT_FALSE(tokens_->Authenticate(second.secret)) << "revoked";
+    EXPECT_EQ(CountLog("api_token", "revoke"), 1);
+    EXPECT_FALSE(tokens_->Authenticate("isms_" + std::string(64, '0')));
+}
+
+TEST_P(AuthTest, ATokenNeverOutlivesItsCreatorsRights) {
+    Add(a_, "mats", Role::kIsmsManager);
+    EXPECT_EQ(CodeOf([&] { tokens_->Create(As("mats"), {"too-strong", Role::kAdministrator, 1h}); }),
+              ErrorCode::kForbidden);
+    EXPECT_NO_THROW(tokens_->Create(As("bert"), {"x", Role::kViewer, 1h}));
+    auto t = tokens_->Create(As("mats"), {"ci", Role::kIsmsManager, 1h});
+    EXPECT_TRUE(tokens_->Authenticate(t.secret));
+    accounts_->Grant(As("anna"), "mats", Role::kViewer);
+    EXPECT_FALSE(tokens_->Authenticate(t.secret)) << "creator lost the role";
+    accounts_->Grant(As("anna"), "mats", Role::kIsmsManager);
+    EXPECT_TRUE(tokens_->Authenticate(t.secret));
+    accounts_->SetDisabled(As("anna"), "mats", true);
+    EXPECT_FALSE(tokens_->Authenticate(t.secret)) << "creator disabled";
+    auto viewer = tokens_->Create(As("anna"), {"read", Role::kViewer, 1h});
+    auto vctx = tokens_->Authenticate(viewer.secret);
+    EXPECT_EQ(CodeOf([&] { tokens_->Create(*vctx, {"escalate", Role::kViewer, 1h}); }), ErrorCode::kForbidden);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuthTest, ::testing::ValuesIn(store::testing_support::Backends()));
+
+}  // namespace
+}  // namespace isms::auth

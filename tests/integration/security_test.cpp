@@ -1,0 +1,427 @@
+// Attacks on the platform itself over real HTTP (docs/security.md): wrong and throttled passwords, dead
+// sessions, CSRF-less cookie requests, tokens with too small a role, injection and traversal strings, oversized
+// and malformed bodies, headers, TLS, the demo banner, and the CLI acting as an account. Each attack must be
+// refused cleanly (4xx problem+json, never 5xx), change nothing, and leave the server serving.
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "tests/integration/harness.hpp"
+
+namespace isms::integration {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SecurityTest : public IntegrationTest {
+  protected:
+    // An organisation "acme-ab" with its administrator "anna" and a viewer "vera".
+    void SetUpAccounts() {
+        auto r = Isms({"init", "--org", "Acme AB", "--admin", "anna", "--password-stdin"},
+                      {.stdin_data = std::string(kTestPassword) + "\n"});
+        ASSERT_EQ(r.exit_code, 0) << r;
+        AddAccount("vera", "acme-ab", "viewer");
+    }
+    std::string Sql1(const std::string& sql) {
+        auto r = store().Sql(sql);
+        EXPECT_EQ(r.exit_code, 0) << r;
+        return r.out.substr(0, r.out.find('\n'));
+    }
+    int LogEntries() { return std::stoi(Sql1("SELECT COUNT(*) FROM change_log")); }
+    void ExpectStillServing(HttpClient& http) {
+        auto h = http.Get("/api/v1/health");
+        EXPECT_EQ(h.status, 200) << "the server stopped serving: " << h;
+    }
+    static void ExpectProblem(const HttpResponse& r, int status, const std::string& what) {
+        EXPECT_EQ(r.status, status) << what << ": " << r;
+        EXPECT_EQ(r.Header("Content-Type"), "application/problem+json") << what << ": " << r;
+    }
+};
+
+TEST_P(SecurityTest, SignInSetsAHardenedCookieAndWrongPasswordsAreRefused) {
+    SetUpAccounts();
+    auto& http = StartServer().http();
+    auto wrong = http.Post("/api/v1/auth/login", {{"username", "anna"}, {"password", "not-the-password-1"}});
+    ExpectProblem(wrong, 401, "wrong password");
+    EXPECT_TRUE(wrong.Header("Set-Cookie").empty());
+    auto unknown = http.Post("/api/v1/auth/login", {{"username", "nobody"}, {"password", kTestPassword}});
+    ExpectProblem(unknown, 401, "unknown account");
+    EXPECT_EQ(wrong.Json()["detail"], unknown.Json()["detail"]) << "the answer must not tell which accounts exist";
+    auto form = http.Send("POST", "/api/v1/auth/login", "username=anna&password=x", "application/x-www-form-urlencoded");
+    ExpectProblem(form, 400, "a form post (cross-site login)");
+
+    auto ok = http.Post("/api/v1/auth/login", {{"username", "ANNA"}, {"password", kTestPassword}});
+    ASSERT_EQ(ok.status, 201) << ok;
+    std::string cookie = ok.Header("Set-Cookie");
+    EXPECT_TRUE(std::regex_search(cookie, std::regex("^isms_session=[0-9a-f]{64}; "))) << cookie;
+    EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+    EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+    EXPECT_NE(cookie.find("Path=/"), std::string::npos) << cookie;
+    EXPECT_EQ(cookie.find("Secure"), std::string::npos) << "no Secure flag over plain HTTP: " << cookie;
+    auto j = ok.Json();
+    EXPECT_EQ(j["user"]["username"], "anna");
+    EXPECT_EQ(j["organisations"][0]["slug"], "acme-ab");
+    EXPECT_EQ(j["organisations"][0]["role"], "administrator");
+    EXPECT_EQ(j["csrf_token"].get<std::string>().size(), 64u);
+    // The session id is stored only hashed.
+    std::string id = cookie.substr(13, 64);
+    EXPECT_EQ(Sql1("SELECT COUNT(*) FROM sessions WHERE id_hash = '" + id + "'"), "0");
+    EXPECT_EQ(Sql1("SELECT COUNT(*) FROM sessions"), "1");
+}
+
+TEST_P(SecurityTest, RepeatedFailuresAreThrottledWithRetryAfterAndLogged) {
+    SetUpAccounts();
+    auto& http = StartServer().http();
+    for (int i = 0; i < 5; ++i)
+        ExpectProblem(http.Post("/api/v1/auth/login", {{"username", "anna"}, {"password", "guess-number-" + std::to_string(i)}}),
+                      401, "guess");
+    auto locked = http.Post("/api/v1/auth/login", {{"username", "anna"}, {"password", kTestPassword}});
+    ExpectProblem(locked, 429, "the right password while locked");
+    int retry = std::stoi(locked.Header("Retry-After").empty() ? "0" : locked.Header("Retry-After"));
+    EXPECT_GE(retry, 1) << locked;
+    EXPECT_LE(retry, 5) << locked;
+    EXPECT_EQ(Sql1("SELECT COUNT(*) FROM change_log WHERE entity = 'login_throttle' AND op = 'lockout' AND "
+                   "entity_id = 'user:anna'"),
+              "1");
+    // Other accounts are not locked, and after the lock the right password works.
+    EXPECT_EQ(http.Post("/api/v1/auth/login", {{"username", "vera"}, {"password", kTestPassword}}).status, 201);
+    std::this_thread::sleep_for(std::chrono::seconds(retry));
+    EXPECT_EQ(http.Post("/api/v1/auth/login", {{"username", "anna"}, {"password", kTestPassword}}).status, 201);
+}
+
+TEST_P(SecurityTest, IdleAndLoggedOutSessionsAreDead) {
+    SetUpAccounts();
+    auto& server = StartServer({.args = {"--session-idle", "2s"}});
+    auto a = server.NewClient();
+    SignIn(a, "anna", kTestPassword);
+    EXPECT_EQ(a.Get("/api/v1/auth/me").status, 200);
+    std::this_thread::sleep_for(3s);
+    ExpectProblem(a.Get("/api/v1/auth/me"), 401, "an idle session");
+    EXPECT_NE(a.Get("/api/v1/auth/me").Header("WWW-Authenticate").find("Bearer"), std::string::npos);
+
+    auto b = server.NewClient();
+    SignIn(b, "anna", kTestPassword);
+    auto out = b.Post("/api/v1/auth/logout", Json::object());
+    EXPECT_EQ(out.status, 204) << out;
+    EXPECT_NE(out.Header("Set-Cookie").find("Max-Age=0"), std::string::npos) << out;
+    ExpectProblem(b.Get("/api/v1/auth/me"), 401, "a session after logout");
+    ExpectProblem(b.Get("/api/v1/users"), 401, "a session after logout");
+}
+
+TEST_P(SecurityTest, CookieRequestsWithoutTheSessionsCsrfTokenChangeNothing) {
+    SetUpAccounts();
+    auto& server = StartServer();
+    auto anna = server.NewClient();
+    SignIn(anna, "anna", kTestPassword);
+    auto other = server.NewClient();
+    std::string other_csrf = SignIn(other, "anna", kTestPassword)["csrf_token"];
+    int before = LogEntries();
+    Json body = {{"name", "ci"}, {"role", "viewer"}};
+    for (const std::string& csrf : {std::string(""), std::string("0000"), other_csrf}) {
+        anna.SetDefaultHeader("X-CSRF-Token", csrf);
+        ExpectProblem(anna.Post("/api/v1/tokens", body), 403, "CSRF token '" + csrf + "'");
+        ExpectProblem(anna.Post("/api/v1/users/vera/disable", Json::object()), 403, "CSRF on disable");
+        ExpectProblem(anna.Post("/api/v1/auth/logout", Json::object()), 403, "CSRF on logout");
+    }
+    EXPECT_EQ(LogEntries(), before) << "a refused request changed something";
+    EXPECT_EQ(anna.Get("/api/v1/tokens").Json()["items"].size(), 0u);
+    // Reading needs no CSRF token; the right one works.
+    EXPECT_EQ(anna.Get("/api/v1/users").status, 200);
+    anna.SetDefaultHeader("X-CSRF-Token", anna.Get("/api/v1/auth/me").Json()["csrf_token"]);
+    EXPECT_EQ(anna.Post("/api/v1/tokens", body).status, 201);
+}
+
+TEST_P(SecurityTest, TokensActWithTheirRoleOnlyAndDieWhenRevoked) {
+    SetUpAccounts();
+    std::string viewer = CreateToken("acme-ab", "viewer", "reader");
+    auto& http = StartServer().http();
+    HttpClient::Headers bearer = {{"Authorization", "Bearer " + viewer}};
+    int before = LogEntries();
+    EXPECT_EQ(http.Get("/api/v1/users", bearer).status, 200);
+    ExpectProblem(http.Post("/api/v1/users", {{"username", "eve"}, {"password", kTestPassword}, {"role", "viewer"}}, bearer),
+                  403, "viewer token creating an account");
+    ExpectProblem(http.Post("/api/v1/tokens", {{"name", "more"}, {"role", "viewer"}}, bearer), 403, "viewer token minting");
+    ExpectProblem(http.Post("/api/v1/users/vera/disable", Json::object(), bearer), 403, "viewer token disabling");
+    ExpectProblem(http.Get("/api/v1/users", {{"Authorization", "Bearer isms_" + std::string(64, '0')}}), 401, "unknown token");
+    ExpectProblem(http.Get("/api/v1/users", {{"Authorization", "Basic YW5uYTp4"}}), 401, "basic auth");
+    ExpectProblem(http.Get("/api/v1/users", {{"Authorization", "Bearer " + viewer}, {"X-Isms-Org", "other"}}), 404,
+                  "a token naming another organisation");
+    EXPECT_EQ(LogEntries(), before);
+    EXPECT_FALSE(Sql1("SELECT last_used_at FROM api_tokens WHERE name = 'reader'").empty());
+
+    ASSERT_EQ(Isms({"token", "revoke", "reader"}).exit_code, 0);
+    ExpectProblem(http.Get("/api/v1/users", bearer), 401, "a revoked token");
+    EXPECT_EQ(Sql1("SELECT COUNT(*) FROM api_tokens WHERE token_hash LIKE '%" + viewer.substr(5, 20) + "%'"), "0")
+        << "the token is stored only hashed";
+}
+
+TEST_P(SecurityTest, InjectionAndTraversalStringsAreRefusedCleanly) {
+    SetUpAccounts();
+    auto& server = StartServer();
+    auto http = server.NewClient();
+    SignIn(http, "anna", kTestPassword);
+    const std::vector<std::string> attacks = {
+        "' OR '1'='1",       "1; DROP TABLE users; --", "\" OR \"\"=\"",       "x' UNION SELECT password_hash FROM users --",
+        "../../etc/passwd",  "..%2F..%2Fetc%2Fpasswd",  "%00",                 "..\\..\\windows\\win.ini",
+        "<script>alert(1)</script>", "${jndi:ldap://x}", std::string(3000, 'A'),
+    };
+    Json doc = http.Get("/api/v1/openapi.json").Json();
+    const int before = LogEntries();
+    int requests = 0;
+    for (const auto& [path, item] : doc["paths"].items()) {
+        if (path.find('{') == std::string::npos || path.rfind("/api/v1/auth/", 0) == 0) continue;
+        for (const auto& [method, op] : item.items()) {
+            for (const auto& attack : attacks) {
+                std::string concrete = std::regex_replace(path, std::regex(R"(\{[^}]+\})"), UrlEncode(attack));
+                std::string m = method;
+                for (auto& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                bool body = m == "POST" || m == "PUT" || m == "PATCH";
+                auto r = http.Send(m, concrete, body ? Json{{"name", attack}, {"role", "viewer"}}.dump() : "");
+                ++requests;
+                EXPECT_GE(r.status, 400) << m << " " << concrete << " accepted an attack string: " << r;
+                EXPECT_LT(r.status, 500) << m << " " << concrete << ": " << r;
+                EXPECT_EQ(r.body.find("root:x:"), std::string::npos) << m << " " << concrete;
+            }
+        }
+    }
+    EXPECT_GT(requests, 0);
+    EXPECT_EQ(LogEntries(), before) << "an attack string in an id changed something";
+
+    // In text fields: refused where the field has a form (usernames, token names), stored verbatim where it is
+    // free text: never interpreted.
+    for (const std::string& attack : {std::string("' OR '1'='1"), std::string("anna' --")}) {
+        ExpectProblem(http.Post("/api/v1/auth/login", {{"username", attack}, {"password", "' OR '1'='1"}}), 401,
+                      "injection in the sign-in");
+        ExpectProblem(http.Post("/api/v1/users", {{"username", attack}, {"password", kTestPassword}, {"role", "viewer"}}),
+                      400, "injection in a username");
+        ExpectProblem(http.Post("/api/v1/tokens", {{"name", attack}, {"role", "viewer"}}), 400, "injection in a token name");
+    }
+    EXPECT_EQ(LogEntries(), before);
+    std::string display = "Robert'); DROP TABLE users;-- <b>";
+    auto created = http.Post("/api/v1/users", {{"username", "bobby"}, {"display_name", display}, {"password", kTestPassword},
+                                               {"role", "viewer"}});
+    ASSERT_EQ(created.status, 201) << created;
+    EXPECT_EQ(http.Get("/api/v1/users/bobby").Json()["display_name"], display);
+    EXPECT_EQ(Sql1("SELECT COUNT(*) FROM users"), "3");
+
+    // Static files: traversal never leaves the application's files.
+    for (std::string p : {"/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/assets/..%2f..%2f..%2fetc%2fpasswd",
+                          "/..%5c..%5cetc%5cpasswd", "/index.html%00.png"}) {
+        auto r = http.Get(p);
+        EXPECT_EQ(r.body.find("root:x:"), std::string::npos) << p;
+        EXPECT_LT(r.status, 500) << p << ": " << r;
+    }
+    EXPECT_TRUE(Isms({"log", "verify"}).exit_code == 0);
+    ExpectStillServing(http);
+}
+
+TEST_P(SecurityTest, OversizedDeepAndMalformedBodiesAreRefusedAndTheServerKeepsServing) {
+    SetUpAccounts();
+    auto& server = StartServer({.args = {"--max-body", "65536"}});
+    auto http = server.NewClient();
+    SignIn(http, "anna", kTestPassword);
+    const int before = LogEntries();
+
+    auto big = http.Send("POST", "/api/v1/users", std::string(200000, '['));
+    EXPECT_EQ(big.status, 413) << big;
+    ExpectStillServing(http);
+
+    std::string deep = std::string(5000, '[') + std::string(5000, ']');
+    auto nested = http.Send("POST", "/api/v1/users", deep);
+    ExpectProblem(nested, 400, "deeply nested JSON");
+    EXPECT_NE(nested.body.find("nested deeper"), std::string::npos) << nested;
+    std::string deep_object = "{\"username\":" + std::string(100, '{') + std::string(100, '}') + "}";
+    ExpectProblem(http.Send("POST", "/api/v1/users", deep_object), 400, "nested object");
+    ExpectProblem(http.Send("POST", "/api/v1/auth/login", deep), 400, "nested sign-in");
+
+    std::string bad_utf8 = "{\"username\":\"eve\xff\xfe\",\"password\":\"" + std::string(kTestPassword) + "\",\"role\":\"viewer\"}";
+    ExpectProblem(http.Send("POST", "/api/v1/users", bad_utf8), 400, "invalid UTF-8");
+    ExpectProblem(http.Send("POST", "/api/v1/auth/login", bad_utf8), 400, "invalid UTF-8 sign-in");
+    std::string overlong = "{\"username\":\"\xc0\xaf\",\"password\":\"x\"}";
+    ExpectProblem(http.Send("POST", "/api/v1/auth/login", overlong), 400, "overlong UTF-8");
+    ExpectProblem(http.Send("POST", "/api/v1/users", "{\"username\": \"eve\""), 400, "truncated JSON");
+    ExpectProblem(http.Send("POST", "/api/v1/users", "[1,2,3]"), 400, "a JSON array");
+    ExpectProblem(http.Post("/api/v1/users", {{"username", 42}, {"password", true}, {"role", nullptr}}), 400, "wrong types");
+    ExpectProblem(http.Post("/api/v1/users", {{"username", "eve"}, {"password", kTestPassword}, {"role", "god"}}), 400,
+                  "an unknown role");
+    EXPECT_EQ(LogEntries(), before);
+    ExpectStillServing(http);
+}
+
+TEST_P(SecurityTest, SecurityHeadersOnApiAndApplicationResponses) {
+    SetUpAccounts();
+    auto& http = StartServer().http();
+    for (std::string path : {"/api/v1/health", "/api/v1/users", "/", "/some/client/route", "/no-such-file.js"}) {
+        auto r = http.Get(path);
+        std::string csp = r.Header("Content-Security-Policy");
+        EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << path << ": " << csp;
+        EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << path << ": " << csp;
+        EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos) << path << ": " << csp;
+        EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << path << ": " << csp;
+        EXPECT_NE(csp.find("object-src 'none'"), std::string::npos) << path << ": " << csp;
+        EXPECT_EQ(r.Header("X-Content-Type-Options"), "nosniff") << path;
+        EXPECT_EQ(r.Header("X-Frame-Options"), "DENY") << path;
+        EXPECT_EQ(r.Header("Referrer-Policy"), "no-referrer") << path;
+        EXPECT_EQ(r.Header("Strict-Transport-Security"), "") << path << ": no HSTS over plain HTTP";
+    }
+    EXPECT_EQ(http.Get("/api/v1/users").Header("Cache-Control"), "no-store");
+}
+
+// A self-signed certificate for 127.0.0.1, made with the openssl tool.
+void MakeCertificate(const std::string& cert, const std::string& key) {
+    auto r = RunProgram("openssl", {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                    "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                                    "subjectAltName=IP:127.0.0.1"});
+    ASSERT_EQ(r.exit_code, 0) << r;
+}
+
+TEST_P(SecurityTest, HttpsServesWithHstsAndASecureHostOnlyCookie) {
+    SetUpAccounts();
+    auto dir = std::filesystem::temp_directory_path() / ("isms-tls-" + std::to_string(::getpid()) + "-" + GetParam());
+    std::filesystem::create_directories(dir);
+    std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+    MakeCertificate(cert, key);
+    auto child = ChildProcess::Spawn(IsmsBinary(), {"--db", store().url(), "serve", "--host", "127.0.0.1", "--port", "0",
+                                                    "--tls-cert", cert, "--tls-key", key});
+    int port = 0;
+    std::smatch m;
+    for (int i = 0; i < 300 && port == 0; ++i) {
+        std::string out = child->Stdout();
+        if (std::regex_search(out, m, std::regex(R"(on https://127\.0\.0\.1:(\d+)/)"))) port = std::stoi(m[1]);
+        else std::this_thread::sleep_for(100ms);
+        ASSERT_TRUE(child->Running()) << child->Stdout() << child->Stderr();
+    }
+    ASSERT_NE(port, 0) << child->Stdout() << child->Stderr();
+
+    httplib::SSLClient tls("127.0.0.1", port);
+    tls.set_ca_cert_path(cert.c_str());
+    tls.enable_server_certificate_verification(true);
+    httplib::Result health{nullptr, httplib::Error::Unknown};
+    for (int i = 0; i < 50 && !health; ++i) {
+        health = tls.Get("/api/v1/health");
+        if (!health) std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_TRUE(health) << httplib::to_string(health.error());
+    EXPECT_EQ(health->status, 200);
+    EXPECT_EQ(health->get_header_value("Strict-Transport-Security"), "max-age=31536000");
+    auto login = tls.Post("/api/v1/auth/login", Json{{"username", "anna"}, {"password", kTestPassword}}.dump(),
+                          "application/json");
+    ASSERT_TRUE(login);
+    ASSERT_EQ(login->status, 201) << login->body;
+    std::string cookie = login->get_header_value("Set-Cookie");
+    EXPECT_EQ(cookie.rfind("__Host-isms_session=", 0), 0u) << cookie;
+    EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+    auto me = tls.Get("/api/v1/auth/me", {{"Cookie", cookie.substr(0, cookie.find(';'))}});
+    ASSERT_TRUE(me);
+    EXPECT_EQ(me->status, 200) << me->body;
+    // The non-TLS cookie name is not accepted over TLS.
+    auto plain_name = tls.Get("/api/v1/auth/me", {{"Cookie", "isms_session=" + cookie.substr(20, 64)}});
+    ASSERT_TRUE(plain_name);
+    EXPECT_EQ(plain_name->status, 401);
+
+    // Plain HTTP to the TLS port gets no answer from isms.
+    httplib::Client plain("127.0.0.1", port);
+    plain.set_read_timeout(3, 0);
+    auto refused = plain.Get("/api/v1/health");
+    EXPECT_TRUE(!refused || refused->status != 200);
+    child->Kill();
+    std::filesystem::remove_all(dir);
+}
+
+TEST_P(SecurityTest, DemoCredentialsArePrintedOnlyForTheDemoStoreAndOnlyWhileValid) {
+    Demo();
+    auto& demo = StartServer();
+    EXPECT_NE(demo.Output().find("astrid"), std::string::npos) << demo.Output();
+    EXPECT_NE(demo.Output().find("kvarnberg-administrator"), std::string::npos) << demo.Output();
+    auto http = demo.NewClient();
+    SignIn(http, "lena", "kvarnberg-viewer");
+    EXPECT_EQ(http.Get("/api/v1/auth/me").Json()["organisation"]["role"], "viewer");
+    StopServer();
+    auto reset = Isms({"user", "reset-password", "astrid", "--password-stdin"}, {.stdin_data = "lingonberry-harbour-at-dusk\n"});
+    ASSERT_EQ(reset.exit_code, 0) << reset;
+    auto& again = StartServer();
+    EXPECT_EQ(again.Output().find("kvarnberg-administrator"), std::string::npos) << "a changed password is not printed";
+    EXPECT_NE(again.Output().find("kvarnberg-viewer"), std::string::npos) << again.Output();
+}
+
+TEST_P(SecurityTest, AnOrdinaryStoreHasNoDefaultPasswordAndPrintsNone) {
+    SetUpAccounts();
+    auto& server = StartServer();
+    EXPECT_EQ(server.Output().find("demo"), std::string::npos) << server.Output();
+    EXPECT_EQ(server.Output().find("password"), std::string::npos) << server.Output();
+    for (const auto& [user, pw] : {std::pair{"astrid", "kvarnberg-administrator"}, {"admin", "admin"}, {"anna", "anna"}})
+        EXPECT_EQ(server.http().Post("/api/v1/auth/login", {{"username", user}, {"password", pw}}).status, 401) << user;
+}
+
+TEST_P(SecurityTest, TheCommandLineActingAsAnAccountObeysItsRole) {
+    SetUpAccounts();
+    const RunOptions with_password{.stdin_data = "brittle-otter-sings-42\n"};
+    auto as_viewer = Isms({"--as", "vera", "user", "add", "eve", "--role", "viewer", "--password-stdin"}, with_password);
+    EXPECT_EQ(as_viewer.exit_code, 6) << as_viewer;
+    EXPECT_EQ(Isms({"--as", "vera", "token", "create", "--name", "x"}).exit_code, 6);
+    EXPECT_EQ(Isms({"--as", "vera", "org", "add", "Evil AB"}).exit_code, 6);
+    EXPECT_EQ(Isms({"--as", "vera", "user", "list"}).exit_code, 0);
+    EXPECT_EQ(Isms({"--as", "nobody", "user", "list"}).exit_code, 7);
+
+    std::string viewer = CreateToken("acme-ab", "viewer");
+    auto by_token = Isms({"token", "list"}, {.env = {{"ISMS_TOKEN", viewer}}});
+    EXPECT_EQ(by_token.exit_code, 6) << by_token;
+    EXPECT_EQ(Isms({"user", "list"}, {.env = {{"ISMS_TOKEN", viewer}}}).exit_code, 0);
+    EXPECT_EQ(Isms({"user", "list"}, {.env = {{"ISMS_TOKEN", "isms_" + std::string(64, '1')}}}).exit_code, 7);
+
+    // The local operator may do it all, and the change log names who did what.
+    EXPECT_EQ(Isms({"user", "add", "eve", "--role", "viewer", "--password-stdin"}, with_password).exit_code, 0);
+    EXPECT_EQ(Isms({"--as", "anna", "user", "disable", "eve"}).exit_code, 0);
+    EXPECT_EQ(Sql1("SELECT actor FROM change_log WHERE op = 'disable'"), "user:anna");
+
+    // Passwords never come from arguments; a refused one leaves no store behind.
+    auto dir = std::filesystem::path(store().sqlite_path().empty() ? "/tmp" : store().sqlite_path()).parent_path();
+    std::string fresh = (dir / ("fresh-" + GetParam() + ".db")).string();
+    auto weak = RunIsms({"--db", fresh, "init", "--org", "X AB", "--admin", "root", "--password-stdin"},
+                        {.stdin_data = "password1234\n"});
+    EXPECT_EQ(weak.exit_code, 3) << weak;
+    EXPECT_FALSE(std::filesystem::exists(fresh));
+    auto no_tty = RunIsms({"--db", fresh, "init", "--org", "X AB", "--admin", "root"});
+    EXPECT_EQ(no_tty.exit_code, 3) << no_tty;
+    EXPECT_NE(no_tty.err.find("--password-stdin"), std::string::npos) << no_tty;
+}
+
+TEST_P(SecurityTest, TwoServersOnOneDatabaseAreOneApplication) {
+    SetUpAccounts();
+    auto& first = StartServer();
+    auto second = ServerProcess::Start(store().url());
+    auto a = first.NewClient();
+    SignIn(a, "anna", kTestPassword);
+    auto b = second->NewClient();
+    b.SetDefaultHeader("Cookie", "");
+    // The session opened on the first server works on the second, CSRF token included.
+    std::string cookie, csrf;
+    {
+        auto login = a.Post("/api/v1/auth/login", {{"username", "anna"}, {"password", kTestPassword}});
+        cookie = login.Header("Set-Cookie").substr(0, login.Header("Set-Cookie").find(';'));
+        csrf = login.Json()["csrf_token"];
+    }
+    b.SetDefaultHeader("Cookie", cookie);
+    b.SetDefaultHeader("X-CSRF-Token", csrf);
+    EXPECT_EQ(b.Get("/api/v1/auth/me").status, 200);
+    EXPECT_EQ(b.Post("/api/v1/tokens", {{"name", "shared"}, {"role", "viewer"}}).status, 201);
+    // Sign-out on the second ends it on the first.
+    a.SetDefaultHeader("Cookie", cookie);
+    a.SetDefaultHeader("X-CSRF-Token", csrf);
+    EXPECT_EQ(b.Post("/api/v1/auth/logout", Json::object()).status, 204);
+    EXPECT_EQ(a.Get("/api/v1/auth/me").status, 401);
+    // Throttling counts failures on both servers together.
+    for (int i = 0; i < 5; ++i) {
+        auto& c = i % 2 ? a : b;
+        EXPECT_EQ(c.Post("/api/v1/auth/login", {{"username", "vera"}, {"password", "wrong-" + std::to_string(i)}}).status, 401);
+    }
+    EXPECT_EQ(a.Post("/api/v1/auth/login", {{"username", "vera"}, {"password", kTestPassword}}).status, 429);
+}
+
+ISMS_INSTANTIATE_BACKENDS(SecurityTest);
+
+}  // namespace
+}  // namespace isms::integration
