@@ -73,7 +73,7 @@ int Main(int argc, char** argv) {
     root.add_flag("--quiet,-q", g.quiet, "print only results");
     root.fallthrough();
 
-    for (Register r : {RegisterInit, RegisterServe, RegisterLog, RegisterOrg, RegisterApi}) r(root, g);
+    for (Register r : {RegisterInit, RegisterServe, RegisterLog, RegisterOrg, RegisterApi, RegisterBackup}) r(root, g);
     RegisterDomainCommands(root, g);
 
     try {

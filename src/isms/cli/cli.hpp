@@ -44,6 +44,7 @@ void RegisterOrg(CLI::App& root, Globals& g);
 void RegisterApi(CLI::App& root, Globals& g);
 void RegisterOscal(CLI::App& root, Globals& g);
 void RegisterCatalog(CLI::App& root, Globals& g);  // controls, views, transition, catalog, frameworks
+void RegisterBackup(CLI::App& root, Globals& g);  // backup, restore, migrate
 void RegisterDomainCommands(CLI::App& root, Globals& g);  // commands.cpp
 void RegisterQuant(CLI::App& root, Globals& g);
 

@@ -36,8 +36,12 @@ constexpr std::string_view kColumns =
 }  // namespace
 
 LogVerification VerifyLog(Store& store) {
+    return store.Read([](Db& db) { return VerifyLog(db); });
+}
+
+LogVerification VerifyLog(Db& db) {
     LogVerification v;
-    store.Read([&](Db& db) {
+    [&] {
         std::string prev;
         int64_t expected = 1;
         const int64_t kPage = 5000;
@@ -95,8 +99,25 @@ LogVerification VerifyLog(Store& store) {
                                     "from the end, or the head altered)",
                                     v.head_seq, head_seq);
         }
-    });
+    }();
     return v;
+}
+
+void AppendLogEntry(Db& db, ChangeEntry& e) {
+    auto head = db.QueryOne("SELECT seq, hash FROM change_log_head WHERE id = 1", {});
+    e.seq = (head ? head->Int(0) : 0) + 1;
+    e.prev_hash = head ? head->Str(1) : "";
+    e.hash = EntryHash(e);
+    db.Exec("INSERT INTO change_log (seq, org_id, actor, at, entity, entity_id, op, before_json, after_json, "
+            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {V(e.seq), V(e.org_id), V(e.actor), V(e.at), V(e.entity), V(e.entity_id), V(e.op),
+             e.before.is_null() ? Null() : V(e.before.dump()), e.after.is_null() ? Null() : V(e.after.dump()),
+             V(e.prev_hash), V(e.hash)});
+    if (head) {
+        db.Exec("UPDATE change_log_head SET seq = ?, hash = ? WHERE id = 1", {V(e.seq), V(e.hash)});
+    } else {
+        db.Exec("INSERT INTO change_log_head (id, seq, hash) VALUES (1, ?, ?)", {V(e.seq), V(e.hash)});
+    }
 }
 
 std::vector<ChangeEntry> ReadLog(Db& db, const LogQuery& q) {
