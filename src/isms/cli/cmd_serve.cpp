@@ -2,10 +2,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <iostream>
 
 #include "isms/api/server.hpp"
 #include "isms/cli/cli.hpp"
+#include "isms/core/logging.hpp"
 
 namespace isms::cli {
 
@@ -20,16 +23,28 @@ void RegisterServe(CLI::App& root, Globals& g) {
     serve->add_option("--tls-key", opts.tls_key, "PEM private key for --tls-cert");
     serve->add_option("--max-body", opts.max_body, "largest request body in bytes")->capture_default_str();
     serve->add_option("--threads", opts.threads, "worker threads")->capture_default_str();
-    serve->add_flag("--verbose,-v", verbose, "log every request");
+    static std::string log_format = "json", log_level = "info";
+    serve->add_flag("--verbose,-v", verbose, "log at debug level");
+    serve->add_option("--log-format", log_format, "log lines on standard error: json (one object per line) or text")
+        ->capture_default_str();
+    serve->add_option("--log-level", log_level, "debug, info (every request), warn or error")->capture_default_str();
     serve->callback([&g] {
-        spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+        logging::Configure(logging::ParseFormat(log_format),
+                           verbose ? logging::Level::kDebug : logging::ParseLevel(log_level));
         auto app = OpenApp(g);
         api::Server server(*app, opts);
         int port = server.Bind();
         std::string scheme = opts.tls_cert.empty() ? "http" : "https";
         std::cout << fmt::format("isms serving {} on {}://{}:{}/", app->store().Describe(), scheme, opts.host, port)
                   << std::endl;
+        logging::Event(logging::Level::kInfo, "listening",
+                       {{"url", fmt::format("{}://{}:{}/", scheme, opts.host, port)},
+                        {"database", app->store().Describe()},
+                        {"schema_version", app->store().SchemaVersion()},
+                        {"version", ISMS_VERSION},
+                        {"pid", static_cast<int64_t>(::getpid())}});
         server.Run();
+        logging::Event(logging::Level::kInfo, "stopped", Json::object());
         std::cout << "isms stopped" << std::endl;
     });
 }

@@ -438,23 +438,15 @@ OrganisationCopyReport CopyOrganisation(Store& source, Store& target, const std:
                 });
             loader.Flush();
             // The organisation's history, in its original order, appended to the target's chain.
-            db.QueryEach("SELECT seq, org_id, actor, at, entity, entity_id, op, before_json, after_json, hash FROM "
-                         "change_log WHERE org_id = ? ORDER BY seq",
+            db.QueryEach(fmt::format("SELECT {} FROM change_log WHERE org_id = ? ORDER BY seq", ChangeLogColumns()),
                          {V(report.org_id)}, [&](const Row& r) {
-                             ChangeEntry e;
-                             e.org_id = r.Str(1);
-                             e.actor = r.Str(2);
-                             e.at = r.Str(3);
-                             e.entity = r.Str(4);
-                             e.entity_id = r.Str(5);
-                             e.op = r.Str(6);
-                             e.before = r.JsonAt(7);
-                             e.after = r.JsonAt(8);
-                             AppendLogEntry(tx, e);
-                             source_hashes.Update(r.Str(9));
+                             ChangeEntry e = EntryFromRow(r);
+                             int64_t source_seq = e.seq;
+                             source_hashes.Update(e.hash);
                              source_hashes.Update("\n");
-                             if (!first_source_seq) first_source_seq = r.Int(0);
-                             last_source_seq = r.Int(0);
+                             AppendLogEntry(tx, e);  // new seq, prev_hash and hash; the rest as it was
+                             if (!first_source_seq) first_source_seq = source_seq;
+                             last_source_seq = source_seq;
                              if (!report.first_seq) report.first_seq = e.seq;
                              ++report.log_entries;
                          });

@@ -16,7 +16,13 @@ std::string CanonicalEntry(const ChangeEntry& e) {
 std::string EntryHash(const ChangeEntry& e) { return crypto::Sha256Hex(CanonicalEntry(e)); }
 
 namespace {
-ChangeEntry FromRow(const Row& r) {
+constexpr std::string_view kColumns =
+    "seq, org_id, actor, at, entity, entity_id, op, before_json, after_json, prev_hash, hash";
+}  // namespace
+
+std::string_view ChangeLogColumns() { return kColumns; }
+
+ChangeEntry EntryFromRow(const Row& r) {
     ChangeEntry e;
     e.seq = r.Int(0);
     e.org_id = r.Str(1);
@@ -31,9 +37,6 @@ ChangeEntry FromRow(const Row& r) {
     e.hash = r.Str(10);
     return e;
 }
-constexpr std::string_view kColumns =
-    "seq, org_id, actor, at, entity, entity_id, op, before_json, after_json, prev_hash, hash";
-}  // namespace
 
 LogVerification VerifyLog(Store& store) {
     return store.Read([](Db& db) { return VerifyLog(db); });
@@ -52,7 +55,7 @@ LogVerification VerifyLog(Db& db) {
             for (const Row& r : rows) {
                 ChangeEntry e;
                 try {
-                    e = FromRow(r);
+                    e = EntryFromRow(r);
                 } catch (const std::exception& ex) {
                     v.ok = false;
                     v.first_broken = r.Int(0);
@@ -134,7 +137,7 @@ std::vector<ChangeEntry> ReadLog(Db& db, const LogQuery& q) {
     sql += " ORDER BY seq LIMIT ?";
     p.push_back(V(static_cast<int64_t>(q.limit)));
     std::vector<ChangeEntry> out;
-    for (const Row& r : db.Query(sql, p)) out.push_back(FromRow(r));
+    for (const Row& r : db.Query(sql, p)) out.push_back(EntryFromRow(r));
     return out;
 }
 

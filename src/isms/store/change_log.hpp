@@ -37,6 +37,11 @@ LogVerification VerifyLog(Db& db);
 // stores, which keeps each entry's actor and time); domain code uses WriteTx::Log. Must run inside Write.
 void AppendLogEntry(Db& db, ChangeEntry& e);
 
+// The columns of change_log in the order EntryFromRow reads them ("seq, org_id, …, hash").
+std::string_view ChangeLogColumns();
+// One entry from a row of "SELECT <ChangeLogColumns()> FROM change_log".
+ChangeEntry EntryFromRow(const Row& r);
+
 struct LogQuery {
     std::string org_id;     // required: entries of this organisation only
     std::string entity;     // optional filter
