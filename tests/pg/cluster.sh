@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Throw-away PostgreSQL cluster for the tests: `cluster.sh start STATE_DIR` / `cluster.sh stop STATE_DIR`.
+# Throw-away PostgreSQL cluster for the tests: `cluster.sh start STATE_DIR` / `cluster.sh stop STATE_DIR`;
+# `pause STATE_DIR` / `resume STATE_DIR` stop and restart the server on the same port, keeping its data
+# (for tests of a database server that goes away and comes back).
 # Uses Debian's postgresql package (initdb, pg_ctl), a free loopback port and a Unix socket in a temporary
 # folder, trust authentication for the user "isms". initdb refuses to run as root, so as root the cluster
 # runs as the unprivileged system user "isms-pg" (created on first use). STATE_DIR/url receives the
@@ -33,6 +35,7 @@ start)
   as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
   echo "$dir" >"$state/dir"
+  echo "$port" >"$state/port"
   echo "postgresql://isms@127.0.0.1:$port/postgres" >"$state/url"
   echo "cluster.sh: PostgreSQL running on port $port ($dir)"
   ;;
@@ -41,9 +44,21 @@ stop)
     dir=$(cat "$state/dir")
     if [ -d "$dir/data" ]; then as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
-    rm -f "$state/dir" "$state/url"
+    rm -f "$state/dir" "$state/url" "$state/port"
   fi
   echo "cluster.sh: stopped"
   ;;
-*) echo "usage: cluster.sh start|stop STATE_DIR" >&2; exit 2 ;;
+pause)
+  dir=$(cat "$state/dir")
+  as_pg "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  echo "cluster.sh: paused"
+  ;;
+resume)
+  dir=$(cat "$state/dir")
+  port=$(cat "$state/port")
+  as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+  echo "cluster.sh: resumed on port $port"
+  ;;
+*) echo "usage: cluster.sh start|stop|pause|resume STATE_DIR" >&2; exit 2 ;;
 esac

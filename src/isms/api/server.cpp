@@ -3,6 +3,9 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+#include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +16,7 @@
 #include "isms/api/web_assets.hpp"
 #include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
+#include "isms/core/logging.hpp"
 
 namespace isms::api {
 
@@ -43,6 +47,31 @@ std::string ContentType(const std::string& path) {
     if (ext == ".json") return "application/json";
     if (ext == ".woff2") return "font/woff2";
     return "application/octet-stream";
+}
+
+// A caller's X-Request-Id is kept when it is short and plain (it ends up in logs); otherwise a new one.
+std::string RequestId(const std::string& given) {
+    bool plain = !given.empty() && given.size() <= 64;
+    for (char c : given)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) plain = false;
+    return plain ? given : crypto::RandomHex(8);
+}
+
+// The access log: one event per request (see isms/core/logging.hpp).
+void LogRequest(const std::string& rid, const std::string& method, const std::string& path, int status,
+                std::chrono::steady_clock::time_point started, const std::string& remote, const Context* ctx) {
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    Json f = {{"request_id", rid},
+              {"method", method},
+              {"path", path},
+              {"status", status},
+              {"duration_ms", std::round(ms * 100) / 100},
+              {"remote", remote}};
+    if (ctx) {
+        f["actor"] = ctx->actor;
+        f["org"] = ctx->org_id;
+    }
+    logging::Event(status >= 500 ? logging::Level::kError : logging::Level::kInfo, "request", f);
 }
 
 }  // namespace
@@ -159,6 +188,7 @@ int Server::Bind() {
 
     const bool tls = !options_.tls_cert.empty();
     auto api = [this, tls](const httplib::Request& hreq, httplib::Response& hres) {
+        auto started = std::chrono::steady_clock::now();
         Request req;
         req.method = hreq.method;
         req.path = hreq.path;
@@ -172,8 +202,7 @@ int Server::Bind() {
             req.headers[lk] = v;
         }
         if (options_.trust_proxy) ApplyProxyHeaders(req);
-        std::string rid = req.Header("x-request-id");
-        if (rid.empty() || rid.size() > 64) rid = crypto::RandomHex(8);
+        std::string rid = RequestId(req.Header("x-request-id"));
         req.ctx.request_id = rid;
         Response res = Dispatch(req);
         hres.status = res.status;
@@ -182,7 +211,7 @@ int Server::Bind() {
         hres.set_header("Cache-Control", "no-store");
         AddSecurityHeaders(hres, req.secure);
         if (res.status != 204) hres.set_content(res.body, res.content_type);
-        spdlog::debug("{} {} {} {}", rid, req.method, req.path, res.status);
+        LogRequest(rid, req.method, req.path, res.status, started, req.remote_addr, &req.ctx);
     };
     const char* pattern = R"(/api/.*)";
     http.Get(pattern, api);
@@ -193,7 +222,7 @@ int Server::Bind() {
     http.Options(pattern, api);
 
     // The web application: static files, with index.html for client-side routes.
-    auto web = [this, tls](const httplib::Request& hreq, httplib::Response& hres) {
+    auto web_file = [this, tls](const httplib::Request& hreq, httplib::Response& hres) {
         std::string path = hreq.path == "/" ? "/index.html" : hreq.path;
         if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos || path.find('\0') != std::string::npos) {
             hres.status = 404;
@@ -244,6 +273,13 @@ int Server::Bind() {
         }
         hres.set_content(*body, ContentType(rel));
     };
+    auto web = [web_file](const httplib::Request& hreq, httplib::Response& hres) {
+        auto started = std::chrono::steady_clock::now();
+        std::string rid = RequestId(hreq.get_header_value("X-Request-Id"));
+        web_file(hreq, hres);
+        hres.set_header("X-Request-Id", rid);
+        LogRequest(rid, hreq.method, hreq.path, hres.status < 0 ? 200 : hres.status, started, hreq.remote_addr, nullptr);
+    };
     http.Get(R"(/.*)", web);
 
     if (options_.port == 0) {
@@ -274,7 +310,8 @@ void Server::Run(bool handle_signals) {
             int sig = 0;
             sigwait(&set, &sig);
             if (done) return;
-            spdlog::info("signal {} received: finishing requests in flight, then stopping", sig);
+            logging::Event(logging::Level::kInfo, "stopping: finishing requests in flight",
+                           {{"signal", sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : std::to_string(sig)}});
             impl_->http->stop();
         });
     }

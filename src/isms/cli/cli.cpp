@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "isms/core/error.hpp"
+#include "isms/core/logging.hpp"
 
 namespace isms::cli {
 
@@ -104,7 +105,8 @@ void PrintError(const Error& e) {
 }  // namespace
 
 int Main(int argc, char** argv) {
-    spdlog::set_level(spdlog::level::warn);
+    // Warnings and errors of libraries go to standard error; standard output is the command's result.
+    logging::Configure(logging::Format::kText, logging::Level::kWarn);
     CLI::App root{"isms — an ISO/IEC 27001:2022 information security management system"};
     root.require_subcommand(1);
     root.set_version_flag("--version", std::string("isms ") + ISMS_VERSION);
@@ -123,7 +125,8 @@ int Main(int argc, char** argv) {
                                        "every right)");
     root.fallthrough();
 
-    for (Register r : {RegisterInit, RegisterServe, RegisterLog, RegisterOrg, RegisterApi, RegisterUser, RegisterToken})
+    for (Register r : {RegisterInit, RegisterServe, RegisterLog, RegisterOrg, RegisterApi, RegisterUser, RegisterToken,
+                       RegisterBackup})
         r(root, g);
     RegisterDomainCommands(root, g);
 

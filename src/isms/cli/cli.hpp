@@ -63,6 +63,7 @@ void RegisterOscal(CLI::App& root, Globals& g);
 void RegisterCatalog(CLI::App& root, Globals& g);  // controls, views, transition, catalog, frameworks
 void RegisterUser(CLI::App& root, Globals& g);   // user …, roles
 void RegisterToken(CLI::App& root, Globals& g);  // token …
+void RegisterBackup(CLI::App& root, Globals& g);  // backup, restore, migrate
 void RegisterDomainCommands(CLI::App& root, Globals& g);  // commands.cpp
 void RegisterQuant(CLI::App& root, Globals& g);
 void RegisterRecord(CLI::App& root, Globals& g);          // cmd_record.cpp

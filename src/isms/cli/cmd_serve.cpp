@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <iostream>
 #include <tuple>
 
@@ -10,6 +12,7 @@
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
 #include "isms/cli/cli.hpp"
+#include "isms/core/logging.hpp"
 
 namespace isms::cli {
 
@@ -29,9 +32,14 @@ void RegisterServe(CLI::App& root, Globals& g) {
     serve->add_option("--session-max", session_max, "a session ends this long after sign-in")->capture_default_str();
     serve->add_flag("--behind-proxy", opts.trust_proxy,
                     "trust X-Forwarded-For/-Proto from a reverse proxy (only when nothing else can reach the port)");
-    serve->add_flag("--verbose,-v", verbose, "log every request");
+    static std::string log_format = "json", log_level = "info";
+    serve->add_flag("--verbose,-v", verbose, "log at debug level");
+    serve->add_option("--log-format", log_format, "log lines on standard error: json (one object per line) or text")
+        ->capture_default_str();
+    serve->add_option("--log-level", log_level, "debug, info (every request), warn or error")->capture_default_str();
     serve->callback([&g] {
-        spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+        logging::Configure(logging::ParseFormat(log_format),
+                           verbose ? logging::Level::kDebug : logging::ParseLevel(log_level));
         if (g.ActingAsUser()) throw Error::Forbidden("serve is for the local operator (drop --token/--as)");
         auth::SessionPolicy policy;
         for (auto [text, target, name] : {std::tuple{&session_idle, &policy.idle, "--session-idle"},
@@ -55,7 +63,14 @@ void RegisterServe(CLI::App& root, Globals& g) {
                 std::cout << fmt::format("  {:<7} {:<24} {}\n", a.username, a.password, RoleName(a.role));
             std::cout << std::flush;
         }
+        logging::Event(logging::Level::kInfo, "listening",
+                       {{"url", fmt::format("{}://{}:{}/", scheme, opts.host, port)},
+                        {"database", app->store().Describe()},
+                        {"schema_version", app->store().SchemaVersion()},
+                        {"version", ISMS_VERSION},
+                        {"pid", static_cast<int64_t>(::getpid())}});
         server.Run();
+        logging::Event(logging::Level::kInfo, "stopped", Json::object());
         std::cout << "isms stopped" << std::endl;
     });
 }

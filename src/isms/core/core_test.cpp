@@ -12,6 +12,14 @@
 namespace isms {
 namespace {
 
+TEST(CryptoTest, Sha256StreamEqualsOneShotOverPieces) {
+    crypto::Sha256Stream h;
+    h.Update("a");
+    EXPECT_EQ(h.HexDigest(), crypto::Sha256Hex("a"));  // a digest midway leaves the stream usable
+    h.Update("bc");
+    EXPECT_EQ(h.HexDigest(), crypto::Sha256Hex("abc"));
+}
+
 TEST(CryptoTest, Sha256OfKnownInput) {
     EXPECT_EQ(crypto::Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -30,6 +30,30 @@ std::string Sha256Hex(std::string_view bytes) {
     return ToHex(md, len);
 }
 
+Sha256Stream::Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
+    if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
+        throw Error::Internal("SHA-256 computation could not be started");
+}
+
+Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Sha256Stream::Update(std::string_view bytes) {
+    if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), bytes.data(), bytes.size()) != 1)
+        throw Error::Internal("SHA-256 computation failed");
+}
+
+std::string Sha256Stream::HexDigest() const {
+    // Finalise a copy so that the stream can go on.
+    EVP_MD_CTX* copy = EVP_MD_CTX_new();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    bool ok = copy && EVP_MD_CTX_copy_ex(copy, static_cast<EVP_MD_CTX*>(ctx_)) == 1 &&
+              EVP_DigestFinal_ex(copy, md, &len) == 1;
+    EVP_MD_CTX_free(copy);
+    if (!ok) throw Error::Internal("SHA-256 computation failed");
+    return ToHex(md, len);
+}
+
 std::string RandomHex(size_t n) {
     static const bool ready = sodium_init() >= 0;
     if (!ready) throw Error::Internal("libsodium could not be initialised");

@@ -16,7 +16,13 @@ std::string CanonicalEntry(const ChangeEntry& e) {
 std::string EntryHash(const ChangeEntry& e) { return crypto::Sha256Hex(CanonicalEntry(e)); }
 
 namespace {
-ChangeEntry FromRow(const Row& r) {
+constexpr std::string_view kColumns =
+    "seq, org_id, actor, at, entity, entity_id, op, before_json, after_json, prev_hash, hash";
+}  // namespace
+
+std::string_view ChangeLogColumns() { return kColumns; }
+
+ChangeEntry EntryFromRow(const Row& r) {
     ChangeEntry e;
     e.seq = r.Int(0);
     e.org_id = r.Str(1);
@@ -31,13 +37,14 @@ ChangeEntry FromRow(const Row& r) {
     e.hash = r.Str(10);
     return e;
 }
-constexpr std::string_view kColumns =
-    "seq, org_id, actor, at, entity, entity_id, op, before_json, after_json, prev_hash, hash";
-}  // namespace
 
 LogVerification VerifyLog(Store& store) {
+    return store.Read([](Db& db) { return VerifyLog(db); });
+}
+
+LogVerification VerifyLog(Db& db) {
     LogVerification v;
-    store.Read([&](Db& db) {
+    [&] {
         std::string prev;
         int64_t expected = 1;
         const int64_t kPage = 5000;
@@ -48,7 +55,7 @@ LogVerification VerifyLog(Store& store) {
             for (const Row& r : rows) {
                 ChangeEntry e;
                 try {
-                    e = FromRow(r);
+                    e = EntryFromRow(r);
                 } catch (const std::exception& ex) {
                     v.ok = false;
                     v.first_broken = r.Int(0);
@@ -95,8 +102,25 @@ LogVerification VerifyLog(Store& store) {
                                     "from the end, or the head altered)",
                                     v.head_seq, head_seq);
         }
-    });
+    }();
     return v;
+}
+
+void AppendLogEntry(Db& db, ChangeEntry& e) {
+    auto head = db.QueryOne("SELECT seq, hash FROM change_log_head WHERE id = 1", {});
+    e.seq = (head ? head->Int(0) : 0) + 1;
+    e.prev_hash = head ? head->Str(1) : "";
+    e.hash = EntryHash(e);
+    db.Exec("INSERT INTO change_log (seq, org_id, actor, at, entity, entity_id, op, before_json, after_json, "
+            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {V(e.seq), V(e.org_id), V(e.actor), V(e.at), V(e.entity), V(e.entity_id), V(e.op),
+             e.before.is_null() ? Null() : V(e.before.dump()), e.after.is_null() ? Null() : V(e.after.dump()),
+             V(e.prev_hash), V(e.hash)});
+    if (head) {
+        db.Exec("UPDATE change_log_head SET seq = ?, hash = ? WHERE id = 1", {V(e.seq), V(e.hash)});
+    } else {
+        db.Exec("INSERT INTO change_log_head (id, seq, hash) VALUES (1, ?, ?)", {V(e.seq), V(e.hash)});
+    }
 }
 
 std::vector<ChangeEntry> ReadLog(Db& db, const LogQuery& q) {
@@ -113,7 +137,7 @@ std::vector<ChangeEntry> ReadLog(Db& db, const LogQuery& q) {
     sql += " ORDER BY seq LIMIT ?";
     p.push_back(V(static_cast<int64_t>(q.limit)));
     std::vector<ChangeEntry> out;
-    for (const Row& r : db.Query(sql, p)) out.push_back(FromRow(r));
+    for (const Row& r : db.Query(sql, p)) out.push_back(EntryFromRow(r));
     return out;
 }
 

@@ -27,8 +27,20 @@ struct LogVerification {
     std::string problem;                  // what is wrong with it, in words
 };
 
-// Recomputes the whole chain.
+// Recomputes the whole chain (in one read snapshot).
 LogVerification VerifyLog(Store& store);
+// The same inside an open Read or Write (restore checks the chain it loaded before committing).
+LogVerification VerifyLog(Db& db);
+
+// Appends `e` to the chain: fills in seq, prev_hash and hash from the current head and stores the entry and
+// the new head. For the store's own use (WriteTx::Log, and moving an organisation's history between
+// stores, which keeps each entry's actor and time); domain code uses WriteTx::Log. Must run inside Write.
+void AppendLogEntry(Db& db, ChangeEntry& e);
+
+// The columns of change_log in the order EntryFromRow reads them ("seq, org_id, …, hash").
+std::string_view ChangeLogColumns();
+// One entry from a row of "SELECT <ChangeLogColumns()> FROM change_log".
+ChangeEntry EntryFromRow(const Row& r);
 
 struct LogQuery {
     std::string org_id;     // required: entries of this organisation only

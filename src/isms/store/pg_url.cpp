@@ -95,6 +95,12 @@ std::string PostgresConninfo(const std::string& url) {
         if (amp == std::string::npos) break;
         i = amp + 1;
     }
+    // Defaults a deployment can override in the URL: give up on an unreachable server after a few seconds
+    // (so /health answers), name the application in pg_stat_activity, and speak UTF-8.
+    auto has = [&](const char* k) { return (" " + out).find(std::string(" ") + k + "=") != std::string::npos; };
+    if (!has("connect_timeout")) add("connect_timeout", "5");
+    if (!has("application_name")) add("application_name", "isms");
+    if (!has("client_encoding")) add("client_encoding", "UTF8");
     return out;
 }
 

@@ -2,18 +2,32 @@
 //
 // Domain modules hand it portable SQL with '?' placeholders and get rows of plain values back; they never
 // see SOCI or an engine's headers. Dialect differences (transaction start, locking, DDL tokens in
-// migrations) stay in this module.
+// migrations, LIKE, error codes) stay in this module; migrations/README.md lists the portable subset.
 //
 // Writes: Store::Write runs a callback inside one transaction. Every change a callback makes must be
 // recorded with WriteTx::Log, which appends to the hash-chained change log in the same transaction
 // (isms/store/change_log.hpp): either the change and its log entry are both committed, or neither.
-// Writers are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock), so the
-// chain has one order.
+// Writers are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock taken
+// first, in READ COMMITTED, so every writer sees the previous writer's commit), so the chain has one order
+// even with several processes on one database. Reads see one consistent snapshot (SQLite: a read
+// transaction; PostgreSQL: REPEATABLE READ READ ONLY).
 //
-// Errors: engine failures are translated into isms::Error: unique/foreign-key violations → kConflict,
-// unreachable or locked database → kUnavailable, anything else → kInternal (with the engine's message).
+// One failed statement fails its transaction, on both engines (PostgreSQL's rule): later statements of the
+// same Read/Write callback throw kInternal. Write "insert or ignore" as INSERT … ON CONFLICT DO NOTHING
+// instead of catching a conflict and going on. Db::Exec inside Read throws kInternal (reads cannot write).
 //
-// Thread-safety: a Store may be shared by threads; each Read/Write leases its own connection from a pool.
+// Errors: engine failures are translated into isms::Error by SQLSTATE (PostgreSQL) and result code
+// (SQLite): unique/foreign-key violations → kConflict; unreachable server, lost connection, busy/locked
+// database, full disk, unwritable or corrupt file → kUnavailable (the message says which); a database that
+// does not exist → kNotFound; anything else → kInternal (with the engine's message and the statement).
+//
+// Connections: pooled, opened on demand (the first one at Open, so a wrong URL fails there). A pooled
+// PostgreSQL connection whose server went away (restart, failover, idle kill) is replaced at the start of
+// the next Read/Write: nothing had been sent, so one retry on a fresh connection is safe. A connection lost
+// in the middle of a transaction is not retried: the operation fails with kUnavailable (for COMMIT the
+// message says the outcome is unknown).
+//
+// Thread-safety: a Store may be shared by threads; each Read/Write leases its own connection from the pool.
 // Db/WriteTx objects are valid only inside their callback and on that thread.
 #pragma once
 
@@ -71,6 +85,9 @@ public:
     // Runs a statement; returns the number of rows it changed (0 for DDL).
     virtual int64_t Exec(std::string_view sql, const Params& params = {}) = 0;
     virtual Rows Query(std::string_view sql, const Params& params = {}) = 0;
+    // Streams the rows of a query one at a time, without holding the whole result in memory (PostgreSQL:
+    // a server-side cursor read in batches). `f` may throw; the stream then stops and the error propagates.
+    virtual void QueryEach(std::string_view sql, const Params& params, const std::function<void(const Row&)>& f) = 0;
     std::optional<Row> QueryOne(std::string_view sql, const Params& params = {});
 };
 
@@ -105,7 +122,7 @@ struct OpenOptions {
 };
 
 struct Migration {
-    int version;
+    int version = 0;
     std::string name;
     std::string sql;  // portable SQL; see migrations/README.md for the dialect tokens
 };
@@ -125,6 +142,8 @@ public:
     // Schema version of the database (0 for an empty one) and of this binary.
     int SchemaVersion();
     static int BinarySchemaVersion();
+    // Every migration this binary carries, in order.
+    static const std::vector<Migration>& Migrations();
     // Applies every embedded migration newer than the database, each in its own transaction.
     // Throws kConflict when the database is newer than this binary.
     void Migrate();
@@ -155,8 +174,15 @@ public:
         }
     }
 
-    // Quick reachability check for /health: true when a trivial query succeeds.
+    // Quick reachability check for /health: true when a trivial query succeeds within about two seconds
+    // (a down server is reported at once, an unreachable one after the connect timeout).
     virtual bool Ping() = 0;
+
+    // SQLite only: writes a consistent copy of the live database to `path` with SQLite's online backup API
+    // (writers may go on meanwhile). The copy is complete or absent: it is written beside `path`, checked
+    // (quick_check), synced and renamed into place. Throws kInvalidInput on PostgreSQL, kUnavailable when
+    // the file cannot be written.
+    virtual void CopyDatabaseFile(const std::string& path) = 0;
 
 protected:
     virtual void RunRead(const std::function<void(Db&)>& f) = 0;

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "isms/core/error.hpp"
 #include "isms/store/change_log.hpp"
@@ -104,8 +107,270 @@ TEST_P(StoreTest, VerifyDetectsTruncatedTail) {
     EXPECT_FALSE(VerifyLog(*store_).ok);
 }
 
+TEST_P(StoreTest, PlaceholdersInQuotesAndCommentsAreLeftAlone) {
+    auto r = store_->Read([](Db& db) {
+        return *db.QueryOne("SELECT '?' AS q, \"seq\" AS s, CAST(? AS TEXT) AS p /* ? */ FROM change_log -- ?\n"
+                            "WHERE seq = ?",
+                            {V("x"), V(1)});
+    });
+    EXPECT_EQ(r.Str("q"), "?");
+    EXPECT_EQ(r.Str("p"), "x");
+    EXPECT_EQ(r.Int("s"), 1);
+}
+
+// The portable subset that domain modules rely on behaves the same on both engines.
+TEST_P(StoreTest, PortableSqlBehavesTheSameOnBothEngines) {
+    Context ctx = Context::System();
+    store_->Write(ctx, [](WriteTx& tx) {
+        tx.Exec("INSERT INTO organisations (id, slug, name, created_at) VALUES ('o1', 'acme', 'Acme AB', 't'), "
+                "('o2', 'beta', 'beta gmbh', 't')");
+        // insert-or-ignore, written portably
+        EXPECT_EQ(tx.Exec("INSERT INTO organisations (id, slug, name, created_at) VALUES ('o1', 'acme', 'X', 't') "
+                          "ON CONFLICT DO NOTHING"),
+                  0);
+        auto ret = tx.QueryOne("UPDATE organisations SET name = ? WHERE id = ? RETURNING name", {V("Acme"), V("o1")});
+        ASSERT_TRUE(ret);
+        EXPECT_EQ(ret->Str(0), "Acme");
+    });
+    store_->Read([](Db& db) {
+        // LIKE is case-sensitive on both; LOWER() … LIKE LOWER(?) is the case-insensitive search.
+        EXPECT_EQ(db.QueryOne("SELECT COUNT(*) FROM organisations WHERE name LIKE ?", {V("acme%")})->Int(0), 0);
+        EXPECT_EQ(db.QueryOne("SELECT COUNT(*) FROM organisations WHERE LOWER(name) LIKE LOWER(?)", {V("ACME%")})->Int(0),
+                  1);
+        // aggregates come back as numbers that Int() reads on both engines
+        auto agg = db.QueryOne("SELECT COUNT(*), SUM(LENGTH(slug)), MAX(slug), AVG(LENGTH(slug)) FROM organisations");
+        EXPECT_EQ(agg->Int(0), 2);
+        EXPECT_EQ(agg->Int(1), 8);
+        EXPECT_EQ(agg->Str(2), "beta");
+        EXPECT_DOUBLE_EQ(agg->Real(3), 4.0);
+        // optional filters with a typed NULL parameter, IN lists, LIMIT/OFFSET parameters, concatenation
+        auto rows = db.Query("SELECT slug || ':' || id AS k FROM organisations WHERE (CAST(? AS TEXT) IS NULL OR "
+                             "slug = ?) AND id IN (?, ?) ORDER BY slug LIMIT ? OFFSET ?",
+                             {Null(), Null(), V("o1"), V("o2"), V(10), V(0)});
+        ASSERT_EQ(rows.size(), 2u);
+        EXPECT_EQ(rows[0].Str("k"), "acme:o1");
+        // comparisons yield 0/1 integers when written as CASE
+        EXPECT_EQ(db.QueryOne("SELECT CASE WHEN COUNT(*) > 1 THEN 1 ELSE 0 END FROM organisations")->Int(0), 1);
+        EXPECT_TRUE(db.QueryOne("SELECT name FROM organisations WHERE id = ?", {V("o2")})->OptStr(0));
+        EXPECT_FALSE(db.QueryOne("SELECT NULL AS n")->OptStr(0));
+    });
+}
+
+TEST_P(StoreTest, AFailedStatementFailsItsTransactionOnBothEngines) {
+    Context ctx = Context::System();
+    store_->Write(ctx, [](WriteTx& tx) {
+        tx.Exec("INSERT INTO organisations (id, slug, name, created_at) VALUES ('o1', 'acme', 'Acme', 'now')");
+    });
+    try {
+        store_->Write(ctx, [](WriteTx& tx) {
+            tx.Exec("INSERT INTO organisations (id, slug, name, created_at) VALUES ('o2', 'beta', 'Beta', 'now')");
+            try {
+                tx.Exec("INSERT INTO organisations (id, slug, name, created_at) VALUES ('o1', 'x', 'Dup', 'now')");
+            } catch (const Error& e) {
+                EXPECT_EQ(e.code(), ErrorCode::kConflict);
+            }
+            // A SQLite-only habit: going on after a failed statement. PostgreSQL refuses; so does the store on SQLite.
+            tx.Exec("UPDATE organisations SET name = 'Beta AB' WHERE id = 'o2'");
+        });
+        FAIL() << "expected the transaction to fail";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kInternal);
+        EXPECT_NE(std::string(e.what()).find("failed already"), std::string::npos) << e.what();
+    }
+    auto n = store_->Read([](Db& db) { return db.QueryOne("SELECT COUNT(*) FROM organisations")->Int(0); });
+    EXPECT_EQ(n, 1) << "nothing of the failed write is visible";
+}
+
+TEST_P(StoreTest, ReadsCannotWrite) {
+    try {
+        store_->Read([](Db& db) {
+            db.Exec("INSERT INTO organisations (id, slug, name, created_at) VALUES ('o1', 'acme', 'Acme', 'now')");
+        });
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kInternal);
+    }
+}
+
+TEST_P(StoreTest, QueryEachStreamsEveryRowInOrder) {
+    Context ctx = Context::System();
+    store_->Write(ctx, [](WriteTx& tx) {
+        for (int i = 0; i < 5; ++i) {
+            std::string sql = "INSERT INTO clauses (id, position, title, documented_information, guidance_topic) VALUES ";
+            Params p;
+            for (int j = 0; j < 1000; ++j) {
+                sql += j ? ", (?, ?, 't', 'd', 'g')" : "(?, ?, 't', 'd', 'g')";
+                int n = i * 1000 + j;
+                p.push_back(V(fmt::format("c{:05}", n)));
+                p.push_back(V(n));
+            }
+            tx.Exec(sql, p);
+        }
+    });
+    int64_t expected = 0;
+    store_->Read([&](Db& db) {
+        db.QueryEach("SELECT id, position FROM clauses WHERE position >= ? ORDER BY position", {V(0)},
+                     [&](const Row& r) {
+                         EXPECT_EQ(r.Int("position"), expected);
+                         EXPECT_EQ(r.Str(0), fmt::format("c{:05}", expected));
+                         ++expected;
+                     });
+        // the same connection goes on working after the stream
+        EXPECT_EQ(db.QueryOne("SELECT COUNT(*) FROM clauses")->Int(0), 5000);
+    });
+    EXPECT_EQ(expected, 5000);
+}
+
+TEST_P(StoreTest, ConcurrentMigrationsByTwoProcessesApplyEachOnce) {
+    // Two servers starting at once on a fresh database: both migrate, neither fails, each migration once.
+    auto fresh = testing_support::TempDatabase::Create(GetParam());
+    ASSERT_TRUE(fresh);
+    auto a = Store::Open(fresh->url(), {.create = true, .pool_size = 2});
+    auto b = Store::Open(fresh->url(), {.create = true, .pool_size = 2});
+    std::exception_ptr ea, eb;
+    std::thread ta([&] {
+        try {
+            a->Migrate();
+        } catch (...) {
+            ea = std::current_exception();
+        }
+    });
+    std::thread tb([&] {
+        try {
+            b->Migrate();
+        } catch (...) {
+            eb = std::current_exception();
+        }
+    });
+    ta.join();
+    tb.join();
+    EXPECT_FALSE(ea);
+    EXPECT_FALSE(eb);
+    auto n = a->Read([](Db& db) { return db.QueryOne("SELECT COUNT(*) FROM schema_version")->Int(0); });
+    EXPECT_EQ(n, static_cast<int64_t>(Store::Migrations().size()));
+    EXPECT_TRUE(VerifyLog(*a).ok);
+}
+
+TEST_P(StoreTest, DatabaseOfNewerSchemaIsRefused) {
+    store_->Write(Context::System(), [](WriteTx& tx) {
+        tx.Exec("INSERT INTO schema_version (version, name, applied_at) VALUES (999, '0999_future.sql', 'now')");
+    });
+    for (auto f : {+[](Store& s) { s.Migrate(); }, +[](Store& s) { s.RequireCurrentSchema(); }}) {
+        try {
+            f(*store_);
+            FAIL() << "expected a refusal";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::kConflict);
+            EXPECT_NE(std::string(e.what()).find("upgrade isms"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("999"), std::string::npos) << e.what();
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing_support::Backends()),
                          [](const auto& info) { return info.param; });
+
+// --- PostgreSQL connections: lost, killed, refused -------------------------------------------------------
+
+class PostgresConnectionTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        db_ = testing_support::TempDatabase::Create("postgresql");
+        if (!db_) GTEST_SKIP() << "no PostgreSQL test cluster";
+        store_ = Store::Open(db_->url(), {.create = true, .pool_size = 2});
+        store_->Migrate();
+    }
+    // Terminates every server process of this database except the admin session's own.
+    int TerminateBackends() {
+        auto admin = Store::Open(testing_support::PostgresAdminUrl(), {.pool_size = 1});
+        auto dbname = store_->Read([](Db& db) { return db.QueryOne("SELECT current_database()")->Str(0); });
+        return static_cast<int>(admin->Read([&](Db& db) {
+            return db.Query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> "
+                            "pg_backend_pid()",
+                            {V(dbname)})
+                .size();
+        }));
+    }
+    std::unique_ptr<testing_support::TempDatabase> db_;
+    std::unique_ptr<Store> store_;
+};
+
+TEST_F(PostgresConnectionTest, PooledConnectionsKilledByTheServerAreReplaced) {
+    ASSERT_GE(TerminateBackends(), 1);
+    // Every pooled connection is dead now; the next operations must reconnect, not fail.
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_NO_THROW(store_->Read([](Db& db) { db.Query("SELECT 1"); }));
+        EXPECT_NO_THROW(store_->Write(Context::System(), [&](WriteTx& tx) {
+            tx.Log("o1", "thing", std::to_string(i), "create", nullptr, i);
+        }));
+    }
+    EXPECT_TRUE(store_->Ping());
+    EXPECT_TRUE(VerifyLog(*store_).ok);
+}
+
+TEST_F(PostgresConnectionTest, ConnectionLostInsideAWriteIsUnavailableAndNothingIsSaved) {
+    auto admin = Store::Open(testing_support::PostgresAdminUrl(), {.pool_size = 1});
+    try {
+        store_->Write(Context::System(), [&](WriteTx& tx) {
+            tx.Exec("INSERT INTO organisations (id, slug, name, created_at) VALUES ('o1', 'acme', 'Acme', 'now')");
+            int64_t pid = tx.QueryOne("SELECT pg_backend_pid()")->Int(0);
+            admin->Read([&](Db& db) { db.Query("SELECT pg_terminate_backend(?)", {V(pid)}); });
+            tx.Exec("UPDATE organisations SET name = 'x'");
+        });
+        FAIL() << "expected kUnavailable";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kUnavailable) << e.what();
+        EXPECT_NE(std::string(e.what()).find("lost the connection"), std::string::npos) << e.what();
+    }
+    auto n = store_->Read([](Db& db) { return db.QueryOne("SELECT COUNT(*) FROM organisations")->Int(0); });
+    EXPECT_EQ(n, 0);
+}
+
+TEST(StoreOpenTest, PostgresServerDownIsUnavailableAndSaysSo) {
+    // Nothing listens on port 1.
+    try {
+        Store::Open("postgresql://isms@127.0.0.1:1/isms");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
+        EXPECT_NE(std::string(e.what()).find("cannot connect to PostgreSQL at postgresql://isms@127.0.0.1:1/isms"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(StoreOpenTest, MissingPostgresDatabaseIsNotFound) {
+    std::string admin = testing_support::PostgresAdminUrl();
+    if (admin.empty()) GTEST_SKIP() << "no PostgreSQL test cluster";
+    std::string url = admin.substr(0, admin.rfind('/') + 1) + "no_such_isms_db";
+    try {
+        Store::Open(url);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kNotFound) << e.what();
+        EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+    }
+}
+
+TEST(StoreOpenTest, PasswordIsNotShownInDescriptions) {
+    try {
+        Store::Open("postgresql://isms:s3cret@127.0.0.1:1/isms?sslmode=disable");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos) << e.what();
+    }
+}
+
+TEST(StoreOpenTest, MalformedPostgresUrlIsInvalidInput) {
+    for (const char* url : {"postgresql://isms@host:notaport/db", "postgresql://isms@[::1/db"}) {
+        try {
+            Store::Open(url);
+            FAIL() << url;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::kInvalidInput) << url;
+        }
+    }
+}
 
 TEST(StoreOpenTest, MissingFileIsNotFoundAndNotCreated) {
     auto path = std::filesystem::temp_directory_path() / "isms-missing-test.db";

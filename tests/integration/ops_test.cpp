@@ -1,0 +1,318 @@
+// Operations with the real binary: backup, restore and migrate across engines on the demo data; a
+// PostgreSQL server that goes away and comes back under a running `isms serve`; wrong connection strings;
+// graceful shutdown with a request in flight; JSON logs.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "isms/core/crypto.hpp"
+#include "tests/integration/harness.hpp"
+
+namespace isms::integration {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr int kExitInvalid = 3, kExitNotFound = 4, kExitConflict = 5, kExitUnavailable = 8;
+
+std::string ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The table sections of a portable backup: everything between the header line and the end line.
+std::string Tables(const std::string& backup) {
+    auto first = backup.find('\n');
+    auto last = backup.rfind('\n', backup.size() - 2);
+    if (first == std::string::npos || last == std::string::npos || last <= first) return "";
+    return backup.substr(first + 1, last - first);
+}
+
+// A temporary folder, removed at the end.
+struct TempDir {
+    std::string path;
+    TempDir() {
+        path = (fs::temp_directory_path() / ("isms-ops-" + crypto::RandomHex(4))).string();
+        fs::create_directories(path);
+        fs::permissions(path, fs::perms::all);  // the PostgreSQL test user writes here too
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+struct BackendPair {
+    std::string from, to;
+};
+void PrintTo(const BackendPair& p, std::ostream* os) { *os << p.from << " → " << p.to; }
+
+class BackupCliTest : public ::testing::TestWithParam<BackendPair> {};
+
+// The demo organisation (every module's data) backed up on one engine and restored on another: the same
+// tables byte for byte and the same change-log head.
+TEST_P(BackupCliTest, DemoStoreRestoresIdenticallyOnTheOtherEngine) {
+    auto src = TestStore::Create(GetParam().from);
+    auto dst = TestStore::Create(GetParam().to);
+    if (!src || !dst) GTEST_SKIP() << "backend not available";
+    ASSERT_EQ(src->Isms({"demo"}).exit_code, 0);
+    TempDir dir;
+    std::string file = dir.path + "/demo.jsonl";
+    auto b = src->Isms({"backup", "-o", file, "--format", "jsonl"});
+    ASSERT_EQ(b.exit_code, 0) << b;
+    auto r = dst->Isms({"restore", file});
+    ASSERT_EQ(r.exit_code, 0) << r;
+    EXPECT_NE(r.out.find("change log OK"), std::string::npos) << r;
+
+    std::string again = dir.path + "/again.jsonl";
+    ASSERT_EQ(dst->Isms({"backup", "-o", again, "--format", "jsonl"}).exit_code, 0);
+    std::string original = ReadFile(file);
+    EXPECT_GT(std::count(original.begin(), original.end(), '\n'), 20);
+    EXPECT_EQ(Tables(ReadFile(again)), Tables(original));
+
+    auto v1 = src->Isms({"--format", "json", "log", "verify"});
+    auto v2 = dst->Isms({"--format", "json", "log", "verify"});
+    ASSERT_EQ(v1.exit_code, 0) << v1;
+    ASSERT_EQ(v2.exit_code, 0) << v2;
+    EXPECT_EQ(Json::parse(v1.out)["head_hash"], Json::parse(v2.out)["head_hash"]);
+
+    // A second restore into the now full store is refused and changes nothing.
+    auto twice = dst->Isms({"restore", file});
+    EXPECT_EQ(twice.exit_code, kExitConflict) << twice;
+    EXPECT_NE(twice.err.find("--force"), std::string::npos) << twice;
+}
+
+TEST_P(BackupCliTest, MigrateCopiesTheWholeStore) {
+    auto src = TestStore::Create(GetParam().from);
+    auto dst = TestStore::Create(GetParam().to);
+    if (!src || !dst) GTEST_SKIP() << "backend not available";
+    ASSERT_EQ(src->Isms({"demo"}).exit_code, 0);
+    auto m = src->Isms({"migrate", "--to", dst->url()});
+    ASSERT_EQ(m.exit_code, 0) << m;
+    TempDir dir;
+    ASSERT_EQ(src->Isms({"backup", "-o", dir.path + "/a.jsonl", "--format", "jsonl"}).exit_code, 0);
+    ASSERT_EQ(dst->Isms({"backup", "-o", dir.path + "/b.jsonl", "--format", "jsonl"}).exit_code, 0);
+    EXPECT_EQ(Tables(ReadFile(dir.path + "/b.jsonl")), Tables(ReadFile(dir.path + "/a.jsonl")));
+}
+
+TEST_P(BackupCliTest, MigrateOneOrganisationIntoAStoreThatServesAnother) {
+    auto src = TestStore::Create(GetParam().from);
+    auto dst = TestStore::Create(GetParam().to);
+    if (!src || !dst) GTEST_SKIP() << "backend not available";
+    ASSERT_EQ(src->Isms({"demo"}).exit_code, 0);
+    ASSERT_EQ(src->Isms({"org", "add", "Beta Konsult AB"}).exit_code, 0);
+    ASSERT_EQ(dst->Isms({"init", "--org", "Gamma AB"}).exit_code, 0);
+    auto m = src->Isms({"migrate", "--to", dst->url(), "--org", "kvarnberg"});
+    ASSERT_EQ(m.exit_code, 0) << m;
+    auto list = dst->Isms({"--format", "json", "org", "list"});
+    ASSERT_EQ(list.exit_code, 0) << list;
+    std::string slugs;
+    for (const auto& o : Json::parse(list.out)) slugs += o.value("slug", "") + " ";
+    EXPECT_NE(slugs.find("kvarnberg"), std::string::npos) << slugs;
+    EXPECT_NE(slugs.find("gamma-ab"), std::string::npos) << slugs;
+    EXPECT_EQ(slugs.find("beta-konsult-ab"), std::string::npos) << slugs;
+    auto v = dst->Isms({"log", "verify"});
+    EXPECT_EQ(v.exit_code, 0) << v;
+    // The organisation's history arrived, ending with the import entry.
+    auto log = dst->Isms({"--org", "kvarnberg", "--format", "json", "log", "show", "--limit", "100000"});
+    ASSERT_EQ(log.exit_code, 0) << log;
+    auto entries = Json::parse(log.out);
+    ASSERT_GE(entries.size(), 2u);
+    EXPECT_EQ(entries.back()["op"], "import");
+}
+
+std::vector<BackendPair> Pairs() {
+    std::vector<BackendPair> out;
+    for (const auto& a : store::testing_support::Backends())
+        for (const auto& b : store::testing_support::Backends()) out.push_back({a, b});
+    return out;
+}
+INSTANTIATE_TEST_SUITE_P(Engines, BackupCliTest, ::testing::ValuesIn(Pairs()),
+                         [](const auto& info) { return info.param.from + "_to_" + info.param.to; });
+
+TEST(BackupCliSqliteTest, TheDefaultSqliteBackupIsADatabaseThatRestores) {
+    auto src = TestStore::Create("sqlite");
+    auto dst = TestStore::Create("sqlite");
+    ASSERT_EQ(src->Isms({"demo"}).exit_code, 0);
+    TempDir dir;
+    std::string copy = dir.path + "/copy.db";
+    auto b = src->Isms({"backup", "-o", copy});
+    ASSERT_EQ(b.exit_code, 0) << b;
+    // The copy is itself a store.
+    auto v = RunIsms({"--db", copy, "log", "verify"});
+    EXPECT_EQ(v.exit_code, 0) << v;
+    auto r = dst->Isms({"restore", copy});
+    ASSERT_EQ(r.exit_code, 0) << r;
+    auto a = src->Isms({"--format", "json", "log", "verify"}), c = dst->Isms({"--format", "json", "log", "verify"});
+    EXPECT_EQ(Json::parse(a.out)["head_hash"], Json::parse(c.out)["head_hash"]);
+}
+
+TEST(BackupCliSqliteTest, ADamagedBackupIsRefusedNamingTheProblem) {
+    auto src = TestStore::Create("sqlite");
+    auto dst = TestStore::Create("sqlite");
+    ASSERT_EQ(src->Isms({"demo"}).exit_code, 0);
+    TempDir dir;
+    std::string file = dir.path + "/b.jsonl";
+    ASSERT_EQ(src->Isms({"backup", "-o", file, "--format", "jsonl"}).exit_code, 0);
+    std::string text = ReadFile(file);
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << text.substr(0, text.size() * 2 / 3);
+    auto r = dst->Isms({"restore", file});
+    EXPECT_EQ(r.exit_code, kExitInvalid) << r;
+    EXPECT_NE(r.err.find("truncated"), std::string::npos) << r;
+    auto list = dst->Isms({"org", "list"});
+    EXPECT_EQ(list.exit_code, kExitNotFound) << "nothing was restored: " << list;
+}
+
+// --- wrong connection strings and a server that is down ------------------------------------------------
+
+TEST(ConnectionStringTest, WrongOrUnreachableDatabasesAreClearErrors) {
+    struct Case {
+        std::string url;
+        int exit;
+        std::string words;
+    };
+    for (const Case& c : std::vector<Case>{
+             {"mysql://isms@localhost/isms", kExitInvalid, "unsupported database URL"},
+             {"postgresql://isms@localhost:port/isms", kExitInvalid, "not a number"},
+             {"postgresql://isms@127.0.0.1:1/isms", kExitUnavailable, "cannot connect to PostgreSQL at "
+                                                                      "postgresql://isms@127.0.0.1:1/isms"},
+             {"postgresql://isms:secret@127.0.0.1:1/isms", kExitUnavailable, "isms:***@"},
+         }) {
+        auto r = RunIsms({"--db", c.url, "org", "list"}, {.timeout = 20s});
+        EXPECT_EQ(r.exit_code, c.exit) << c.url << ": " << r;
+        EXPECT_NE(r.err.find(c.words), std::string::npos) << c.url << ": " << r;
+        EXPECT_EQ(r.err.find("secret"), std::string::npos) << "the password is never printed: " << r;
+    }
+}
+
+// A PostgreSQL server that stops under a running `isms serve` and starts again: health says 503 at once,
+// requests fail cleanly meanwhile, and the server recovers by itself.
+TEST(PostgresOutageTest, ServerGoesAwayAndComesBack) {
+    if (store::testing_support::PostgresAdminUrl().empty()) GTEST_SKIP() << "PostgreSQL not available";
+    TempDir state;
+    std::string cluster = std::string(ISMS_SOURCE_DIR) + "/tests/pg/cluster.sh";
+    auto start = RunProgram(cluster, {"start", state.path}, {.timeout = 120s});
+    ASSERT_EQ(start.exit_code, 0) << start;
+    struct Stop {
+        std::string cluster, state;
+        ~Stop() { RunProgram(cluster, {"stop", state}); }
+    } stop{cluster, state.path};
+    std::string admin = ReadFile(state.path + "/url");
+    admin = admin.substr(0, admin.find('\n'));
+    auto created = RunProgram("psql", {"-X", "-q", admin, "-c", "CREATE DATABASE isms"});
+    ASSERT_EQ(created.exit_code, 0) << created;
+    std::string url = admin.substr(0, admin.rfind('/') + 1) + "isms";
+    ASSERT_EQ(RunIsms({"--db", url, "init", "--org", "Acme AB"}).exit_code, 0);
+    auto server = ServerProcess::Start(url);
+    ASSERT_EQ(server->http().Get("/api/v1/health").status, 200);
+
+    auto paused = RunProgram(cluster, {"pause", state.path}, {.timeout = 60s});
+    ASSERT_EQ(paused.exit_code, 0) << paused;
+    auto t0 = std::chrono::steady_clock::now();
+    auto down = server->http().Get("/api/v1/health");
+    auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_EQ(down.status, 503) << down;
+    EXPECT_LT(took, 6s) << "a load balancer's health check must not time out";
+    auto orgs = server->http().Get("/api/v1/organisations");
+    EXPECT_EQ(orgs.status, 503) << orgs;
+    EXPECT_EQ(orgs.Header("Content-Type"), "application/problem+json") << orgs;
+
+    auto resumed = RunProgram(cluster, {"resume", state.path}, {.timeout = 60s});
+    ASSERT_EQ(resumed.exit_code, 0) << resumed;
+    auto up = server->http().Get("/api/v1/health");
+    EXPECT_EQ(up.status, 200) << up;
+    auto again = server->http().Get("/api/v1/organisations");
+    EXPECT_EQ(again.status, 200) << again;
+    EXPECT_TRUE(server->process().Running()) << server->Output();
+}
+
+// --- graceful shutdown and logs -------------------------------------------------------------------------
+
+class ServeOpsTest : public IntegrationTest {};
+
+int Connect(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+TEST_P(ServeOpsTest, SigtermFinishesTheRequestInFlightThenStops) {
+    Init();
+    auto& server = StartServer();
+    int fd = Connect(server.port());
+    ASSERT_GE(fd, 0);
+    // Half a request: the server has accepted it and is reading it when the signal comes.
+    std::string head = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    ASSERT_EQ(::write(fd, head.data(), head.size()), static_cast<ssize_t>(head.size()));
+    std::this_thread::sleep_for(200ms);
+    server.process().Signal(SIGTERM);
+    std::this_thread::sleep_for(300ms);
+    EXPECT_TRUE(server.process().Running()) << "a request is in flight; the server waits for it";
+    EXPECT_LT(Connect(server.port()), 0) << "no new connections once stopping";
+    std::string rest = "X-Request-Id: in-flight-1\r\n\r\n";
+    ASSERT_EQ(::write(fd, rest.data(), rest.size()), static_cast<ssize_t>(rest.size()));
+    std::string response;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) response.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+    EXPECT_EQ(response.rfind("HTTP/1.1 200", 0), 0u) << response;
+    EXPECT_NE(response.find("\"reachable\""), std::string::npos) << response;
+    auto end = server.process().Wait(15s);
+    ASSERT_TRUE(end) << "the server stops after the request: " << server.Output();
+    EXPECT_EQ(end->exit_code, 0) << *end;
+}
+
+TEST_P(ServeOpsTest, LogsAreOneJsonObjectPerLineWithTheRequestFields) {
+    Init();
+    auto& server = StartServer();
+    ASSERT_EQ(server.http().Get("/api/v1/organisations", {{"X-Request-Id", "ops-log-1"}}).status, 200);
+    ASSERT_EQ(server.http().Get("/api/v1/no-such-route", {{"X-Request-Id", "ops-log-2"}}).status, 404);
+    // A request id that would forge log content is replaced.
+    auto forged = server.http().Get("/api/v1/health", {{"X-Request-Id", "a\" \"level\":\"error"}});
+    EXPECT_NE(forged.Header("X-Request-Id"), "a\" \"level\":\"error");
+    server.Stop();
+    std::istringstream err(server.process().Stderr());
+    std::string line;
+    int lines = 0;
+    Json found1, found2;
+    while (std::getline(err, line)) {
+        ++lines;
+        Json j = Json::parse(line, nullptr, false);
+        ASSERT_FALSE(j.is_discarded()) << "not JSON: " << line;
+        ASSERT_TRUE(j.contains("time") && j.contains("level") && j.contains("msg")) << line;
+        if (j.value("request_id", "") == "ops-log-1") found1 = j;
+        if (j.value("request_id", "") == "ops-log-2") found2 = j;
+    }
+    EXPECT_GE(lines, 4);  // listening, requests, stopping, stopped
+    ASSERT_TRUE(found1.is_object()) << server.process().Stderr();
+    EXPECT_EQ(found1["msg"], "request");
+    EXPECT_EQ(found1["method"], "GET");
+    EXPECT_EQ(found1["path"], "/api/v1/organisations");
+    EXPECT_EQ(found1["status"], 200);
+    EXPECT_TRUE(found1["duration_ms"].is_number()) << found1;
+    EXPECT_FALSE(found1.value("actor", "").empty()) << found1;
+    EXPECT_EQ(found1.value("org", "").size(), 32u) << found1;
+    ASSERT_TRUE(found2.is_object());
+    EXPECT_EQ(found2["status"], 404);
+}
+
+ISMS_INSTANTIATE_BACKENDS(ServeOpsTest);
+
+}  // namespace
+}  // namespace isms::integration
