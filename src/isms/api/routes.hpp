@@ -10,5 +10,7 @@ void RegisterSystemRoutes(Router& router, app::App& app);
 void RegisterOscalRoutes(Router& router, app::App& app);
 void RegisterQuantRoutes(Router& router, app::App& app);
 void RegisterCatalogRoutes(Router& router, app::App& app);  // frameworks, controls, transition, views
+void RegisterRiskRoutes(Router& router, app::App& app);
+void RegisterSoaRoutes(Router& router, app::App& app);
 
 }  // namespace isms::api

@@ -289,6 +289,8 @@ void RegisterAllRoutes(Router& router, app::App& app) {
     RegisterOscalRoutes(router, app);
     RegisterQuantRoutes(router, app);
     RegisterCatalogRoutes(router, app);
+    RegisterRiskRoutes(router, app);
+    RegisterSoaRoutes(router, app);
 }
 
 }  // namespace isms::api

@@ -16,6 +16,12 @@
 #include "isms/records/schema.hpp"
 #include "isms/records/service.hpp"
 #include "isms/quant/quant_service.hpp"
+#include "isms/risk/criteria_service.hpp"
+#include "isms/risk/library.hpp"
+#include "isms/risk/records_directory.hpp"
+#include "isms/risk/register.hpp"
+#include "isms/risk/reports.hpp"
+#include "isms/soa/statement.hpp"
 #include "isms/store/store.hpp"
 
 namespace isms::app {
@@ -45,6 +51,13 @@ public:
     catalog::ViewService& views() { return *views_; }
     oscal::OscalService& oscal() { return *oscal_; }
     quant::QuantService& quant() { return *quant_; }
+    // Risk assessment and treatment (27001 6.1.2, 6.1.3, 8.2, 8.3): see isms/risk/register.hpp.
+    risk::RiskCriteriaService& risk_criteria() { return *risk_criteria_; }
+    risk::RiskLibrary& risk_library() { return *risk_library_; }
+    risk::RiskRegister& risks() { return *risks_; }
+    risk::RiskReports& risk_reports() { return *risk_reports_; }
+    // The Statement of Applicability (27001 6.1.3 d): see isms/soa/statement.hpp.
+    soa::StatementOfApplicability& soa() { return *soa_; }
 
     // Loads or refreshes built-in reference data (idempotent; called by init and at startup).
     void EnsureReferenceData();
@@ -58,6 +71,12 @@ private:
     std::unique_ptr<catalog::ViewService> views_;
     std::unique_ptr<oscal::OscalService> oscal_;
     std::unique_ptr<quant::QuantService> quant_;
+    std::unique_ptr<risk::RecordsDirectory> record_directory_;
+    std::unique_ptr<risk::RiskCriteriaService> risk_criteria_;
+    std::unique_ptr<risk::RiskLibrary> risk_library_;
+    std::unique_ptr<risk::RiskRegister> risks_;
+    std::unique_ptr<risk::RiskReports> risk_reports_;
+    std::unique_ptr<soa::StatementOfApplicability> soa_;
 };
 
 }  // namespace isms::app

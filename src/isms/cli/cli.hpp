@@ -44,6 +44,8 @@ void RegisterOrg(CLI::App& root, Globals& g);
 void RegisterApi(CLI::App& root, Globals& g);
 void RegisterOscal(CLI::App& root, Globals& g);
 void RegisterCatalog(CLI::App& root, Globals& g);  // controls, views, transition, catalog, frameworks
+void RegisterRisk(CLI::App& root, Globals& g);
+void RegisterSoa(CLI::App& root, Globals& g);
 void RegisterDomainCommands(CLI::App& root, Globals& g);  // commands.cpp
 void RegisterQuant(CLI::App& root, Globals& g);
 

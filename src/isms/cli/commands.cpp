@@ -8,6 +8,8 @@ void RegisterDomainCommands(CLI::App& root, Globals& g) {
     RegisterOscal(root, g);
     RegisterQuant(root, g);
     RegisterCatalog(root, g);
+    RegisterRisk(root, g);
+    RegisterSoa(root, g);
 }
 
 }  // namespace isms::cli
