@@ -21,7 +21,8 @@ using store::V;
 
 RiskInput RiskInput::FromJson(const Json& j) {
     JsonInput in(j, {"title", "description", "scenario", "owner", "existing_controls", "review_date", "approach",
-                     "assets", "threats", "vulnerabilities", "cia", "likelihood", "consequence", "note", "closed"});
+                     "assets", "threats", "vulnerabilities", "cia", "likelihood", "consequence", "note", "closed",
+                     "treatment"});
     RiskInput r;
     r.title = in.OptString("title");
     r.description = in.OptString("description");
@@ -48,6 +49,13 @@ RiskInput RiskInput::FromJson(const Json& j) {
     r.consequence = in.OptInt("consequence");
     r.note = in.OptString("note");
     r.closed = in.OptBool("closed");
+    if (j.is_object() && j.contains("treatment") && !j["treatment"].is_null()) {
+        try {
+            r.treatment = TreatmentInput::FromJson(j["treatment"]);
+        } catch (const Error& e) {
+            for (const auto& d : e.details()) in.Bad("treatment." + d.field, d.message);
+        }
+    }
     in.Finish();
     return r;
 }
@@ -57,24 +65,32 @@ std::vector<RiskInput> RisksFromCsv(std::string_view text) {
     static const std::set<std::string> kText = {"title", "description", "approach", "scenario", "owner", "cia",
                                                 "existing_controls", "review_date", "note"};
     static const std::set<std::string> kLists = {"assets", "threats", "vulnerabilities"};
-    static const std::set<std::string> kInts = {"likelihood", "consequence"};
+    static const std::set<std::string> kInts = {"likelihood", "consequence", "residual_likelihood",
+                                                "residual_consequence"};
+    static const std::set<std::string> kTreatment = {"treatment", "controls", "own_controls", "plan",
+                                                     "residual_likelihood", "residual_consequence"};
+    static const std::set<std::string> kTreatmentLists = {"controls", "own_controls"};
     std::vector<ErrorDetail> errs;
     for (size_t c = 0; c < doc.header.size(); ++c) {
         const auto& h = doc.header[c];
-        if (!kText.count(h) && !kLists.count(h) && !kInts.count(h)) {
+        if (!kText.count(h) && !kLists.count(h) && !kInts.count(h) && !kTreatment.count(h)) {
             std::vector<std::string> allowed;
-            for (const auto* set : {&kText, &kLists, &kInts}) allowed.insert(allowed.end(), set->begin(), set->end());
+            for (const auto* set : {&kText, &kLists, &kInts, &kTreatment})
+                allowed.insert(allowed.end(), set->begin(), set->end());
             errs.push_back({h, "unknown column", allowed, 1, static_cast<int>(c) + 1});
         }
     }
     std::vector<RiskInput> out;
     for (const auto& rec : doc.records) {
         Json j = Json::object();
+        Json t = Json::object();
         for (size_t c = 0; c < doc.header.size() && c < rec.fields.size(); ++c) {
             const auto& h = doc.header[c];
             const auto& v = rec.fields[c];
             if (v.empty()) continue;
-            if (kLists.count(h)) {
+            Json& target = kTreatment.count(h) ? t : j;
+            std::string key = h == "treatment" ? "option" : h;
+            if (kLists.count(h) || kTreatmentLists.count(h)) {
                 Json list = Json::array();
                 size_t i = 0;
                 while (i <= v.size()) {
@@ -86,18 +102,19 @@ std::vector<RiskInput> RisksFromCsv(std::string_view text) {
                     if (!part.empty()) list.push_back(part);
                     i = k + 1;
                 }
-                j[h] = list;
+                target[key] = list;
             } else if (kInts.count(h)) {
                 if (v.find_first_not_of("0123456789") != std::string::npos || v.size() > 6) {
                     errs.push_back({h, fmt::format("'{}' is not a whole number", v), {}, rec.line,
                                     static_cast<int>(c) + 1});
                     continue;
                 }
-                j[h] = std::stoi(v);
-            } else if (kText.count(h)) {
-                j[h] = v;
+                target[key] = std::stoi(v);
+            } else {
+                target[key] = v;
             }
         }
+        if (!t.empty()) j["treatment"] = t;
         try {
             RiskInput in = RiskInput::FromJson(j);
             in.line = rec.line;
@@ -342,6 +359,11 @@ std::optional<Risk> RiskRegister::Load(store::Db& db, const std::string& org_id,
                                   {V(org_id), V(id)}))
         k.actions.push_back(ActionFromRow(r));
     return k;
+}
+
+std::optional<Risk> RiskRegister::Find(const Context& ctx, const std::string& id) {
+    RequirePermission(ctx, Permission::kRead);
+    return store_.Read([&](store::Db& db) { return Load(db, ctx.org_id, id); });
 }
 
 Risk RiskRegister::Get(const Context& ctx, const std::string& id) {
@@ -658,6 +680,90 @@ Risk RiskRegister::LoadOrThrow(store::Db& db, const std::string& org_id, const s
     return *k;
 }
 
+namespace {
+
+// Applies a treatment input to `k` (which has an inherent score on `crit`), collecting every problem with the
+// field prefix. Annex A and own-control ids are checked against the given sets.
+void ApplyTreatment(Risk& k, const TreatmentInput& in, const RiskCriteria& crit, const std::set<std::string>& annex,
+                    const std::set<std::string>& own, std::vector<ErrorDetail>& errs, const std::string& prefix) {
+    Treatment t = k.treatment.value_or(Treatment{});
+    if (in.option) {
+        if (auto o = ParseOption(*in.option)) {
+            t.option = *o;
+        } else {
+            errs.push_back({prefix + "option", fmt::format("'{}' is not a treatment option", *in.option),
+                            OptionNames()});
+        }
+    } else if (!k.treatment) {
+        errs.push_back({prefix + "option", "choose a treatment option", OptionNames()});
+    }
+    if (in.controls) {
+        t.controls = Dedupe(*in.controls);
+        for (const auto& c : t.controls)
+            if (!annex.count(c))
+                errs.push_back({prefix + "controls",
+                                fmt::format("'{}' is not an Annex A control of ISO/IEC 27001:2022 (5.1–5.37, 6.1–6.8, "
+                                            "7.1–7.14, 8.1–8.34); the organisation's own controls go in own_controls",
+                                            c)});
+    }
+    if (in.own_controls) {
+        t.own_controls = Dedupe(*in.own_controls);
+        for (const auto& c : t.own_controls)
+            if (!own.count(c))
+                errs.push_back({prefix + "own_controls",
+                                fmt::format("'{}' is not one of the organisation's own controls (isms risk own-control "
+                                            "list)",
+                                            c)});
+    }
+    if (in.plan) t.plan = *in.plan;
+    if (t.plan.size() > 20000) errs.push_back({prefix + "plan", "at most 20000 characters"});
+    if (in.residual_likelihood.has_value() != in.residual_consequence.has_value())
+        errs.push_back({prefix + (in.residual_likelihood ? "residual_consequence" : "residual_likelihood"),
+                        "residual likelihood and consequence are given together"});
+    const Score& inh = *k.inherent;
+    if (in.residual_likelihood && in.residual_consequence) {
+        try {
+            const auto& lv = crit.LevelOf(*in.residual_likelihood, *in.residual_consequence,
+                                          prefix + "residual_likelihood", prefix + "residual_consequence");
+            t.residual = Score{*in.residual_likelihood, *in.residual_consequence, crit.version, lv.id};
+        } catch (const Error& e) {
+            errs.insert(errs.end(), e.details().begin(), e.details().end());
+        }
+    }
+    if (t.option == TreatmentOption::kRetain) {
+        if (!t.controls.empty() || !t.own_controls.empty())
+            errs.push_back({prefix + "controls", "retaining a risk chooses no further controls; choose 'modify' to "
+                                                 "add controls"});
+        if (t.residual && (t.residual->likelihood != inh.likelihood || t.residual->consequence != inh.consequence))
+            errs.push_back({prefix + "residual_likelihood", "retaining a risk keeps its inherent score as the "
+                                                            "residual score"});
+        t.residual = inh;
+    }
+    if (t.option == TreatmentOption::kModify && t.controls.empty() && t.own_controls.empty())
+        errs.push_back({prefix + "controls", "modifying a risk chooses at least one control (Annex A or the "
+                                             "organisation's own)"});
+    if (t.residual && (t.residual->likelihood > inh.likelihood || t.residual->consequence > inh.consequence))
+        errs.push_back({prefix + "residual_likelihood",
+                        fmt::format("the residual score ({} × {}) may not exceed the inherent score ({} × {})",
+                                    t.residual->likelihood, t.residual->consequence, inh.likelihood,
+                                    inh.consequence)});
+    k.treatment = t;
+}
+
+std::set<std::string> OwnControlIds(store::Db& db, const std::string& org_id) {
+    std::set<std::string> own;
+    for (const auto& r : db.Query("SELECT id FROM own_controls WHERE org_id = ?", {V(org_id)})) own.insert(r.Str(0));
+    return own;
+}
+
+bool ResidualChanged(const Risk& before, const Risk& after) {
+    const auto& b = before.treatment ? before.treatment->residual : std::optional<Score>{};
+    const auto& a = after.treatment->residual;
+    return b.has_value() != a.has_value() || (a && (b->likelihood != a->likelihood || b->consequence != a->consequence));
+}
+
+}  // namespace
+
 // Risks -----------------------------------------------------------------------------------------------------
 
 std::vector<Risk> RiskRegister::CreateMany(const Context& ctx, const std::vector<RiskInput>& items) {
@@ -680,8 +786,12 @@ std::vector<Risk> RiskRegister::CreateMany(const Context& ctx, const std::vector
     std::vector<const Risk*> ptrs;
     for (const auto& k : risks) ptrs.push_back(&k);
     CheckRecords(ctx, ptrs, errs, lines);
+    std::set<std::string> annex;
+    if (std::any_of(items.begin(), items.end(), [](const RiskInput& in) { return in.treatment.has_value(); }))
+        for (const auto& id : AnnexAIds(ctx)) annex.insert(id);
     return store_.Write(ctx, [&](store::WriteTx& tx) {
         Known known = Known::Load(tx, ctx.org_id);
+        std::set<std::string> own;
         bool any_score = std::any_of(items.begin(), items.end(), [](const RiskInput& in) { return in.likelihood; });
         std::optional<RiskCriteria> crit;
         if (any_score) crit = RiskCriteriaService::EnsureCurrent(tx, ctx.org_id);
@@ -699,6 +809,16 @@ std::vector<Risk> RiskRegister::CreateMany(const Context& ctx, const std::vector
                     errs.insert(errs.end(), e.details().begin(), e.details().end());
                 }
             }
+            if (items[i].treatment) {
+                if (!risks[i].inherent) {
+                    errs.push_back({prefix + "treatment", "a treatment needs the risk's likelihood and consequence"});
+                } else {
+                    if (own.empty()) own = OwnControlIds(tx, ctx.org_id);
+                    ApplyTreatment(risks[i], *items[i].treatment, *crit, annex, own, errs, prefix + "treatment.");
+                    risks[i].treatment->decided_at = time::NowUtc();
+                    risks[i].treatment->decided_by = ctx.actor;
+                }
+            }
             for (size_t e = before; e < errs.size(); ++e) errs[e].line = indexed ? lines[i] : 0;
         }
         if (!errs.empty()) ThrowAll(indexed ? fmt::format("{} risks were not imported", items.size())
@@ -711,6 +831,8 @@ std::vector<Risk> RiskRegister::CreateMany(const Context& ctx, const std::vector
             k.id = fmt::format("R-{}", k.number);
             Write(tx, nullptr, k);
             if (k.inherent) AddAssessment(tx, k.id, "inherent", *k.inherent, items[i].note.value_or(""));
+            if (k.treatment && k.treatment->residual)
+                AddAssessment(tx, k.id, "residual", *k.treatment->residual, k.treatment->plan.substr(0, 200));
         }
         return risks;
     });
@@ -807,20 +929,12 @@ std::vector<std::string> RiskRegister::AnnexAIds(const Context& ctx) {
     return ids;
 }
 
+
 Risk RiskRegister::Treat(const Context& ctx, const std::string& id, const TreatmentInput& in,
                          std::optional<int64_t> expected_version) {
     RequirePermission(ctx, Permission::kRiskWrite);
-    std::vector<ErrorDetail> errs;
-    if (in.controls) {
-        auto annex = AnnexAIds(ctx);
-        std::set<std::string> known(annex.begin(), annex.end());
-        for (const auto& c : *in.controls)
-            if (!known.count(c))
-                errs.push_back({"controls",
-                                fmt::format("'{}' is not an Annex A control of ISO/IEC 27001:2022 (5.1–5.37, 6.1–6.8, "
-                                            "7.1–7.14, 8.1–8.34); the organisation's own controls go in own_controls",
-                                            c)});
-    }
+    auto annex_ids = AnnexAIds(ctx);
+    std::set<std::string> annex(annex_ids.begin(), annex_ids.end());
     return store_.Write(ctx, [&](store::WriteTx& tx) {
         Risk before = LoadOrThrow(tx, ctx.org_id, id);
         CheckVersion("risk " + id, before.row_version, expected_version);
@@ -835,70 +949,15 @@ Risk RiskRegister::Treat(const Context& ctx, const std::string& id, const Treatm
                                               "assess it again first (isms risk assess {} …)",
                                               id, before.inherent->criteria_version, crit.version, id));
         Risk k = before;
-        Treatment t = before.treatment.value_or(Treatment{});
-        if (in.option) {
-            if (auto o = ParseOption(*in.option)) {
-                t.option = *o;
-            } else {
-                errs.push_back({"option", fmt::format("'{}' is not a treatment option", *in.option), OptionNames()});
-            }
-        } else if (!before.treatment) {
-            errs.push_back({"option", "choose a treatment option", OptionNames()});
-        }
-        if (in.controls) t.controls = Dedupe(*in.controls);
-        if (in.own_controls) {
-            t.own_controls = Dedupe(*in.own_controls);
-            std::set<std::string> own;
-            for (const auto& r : tx.Query("SELECT id FROM own_controls WHERE org_id = ?", {V(ctx.org_id)}))
-                own.insert(r.Str(0));
-            for (const auto& c : t.own_controls)
-                if (!own.count(c))
-                    errs.push_back({"own_controls", fmt::format("'{}' is not one of the organisation's own controls "
-                                                                "(isms risk own-control list)",
-                                                                c)});
-        }
-        if (in.plan) t.plan = *in.plan;
-        if (t.plan.size() > 20000) errs.push_back({"plan", "at most 20000 characters"});
-        if (in.residual_likelihood.has_value() != in.residual_consequence.has_value())
-            errs.push_back({in.residual_likelihood ? "residual_consequence" : "residual_likelihood",
-                            "residual likelihood and consequence are given together"});
-        const Score& inh = *k.inherent;
-        if (in.residual_likelihood && in.residual_consequence) {
-            try {
-                const auto& lv = crit.LevelOf(*in.residual_likelihood, *in.residual_consequence, "residual_likelihood",
-                                              "residual_consequence");
-                t.residual = Score{*in.residual_likelihood, *in.residual_consequence, crit.version, lv.id};
-            } catch (const Error& e) {
-                errs.insert(errs.end(), e.details().begin(), e.details().end());
-            }
-        }
-        if (t.option == TreatmentOption::kRetain) {
-            if (!t.controls.empty() || !t.own_controls.empty())
-                errs.push_back({"controls", "retaining a risk chooses no further controls; choose 'modify' to add "
-                                            "controls"});
-            if (t.residual && (t.residual->likelihood != inh.likelihood || t.residual->consequence != inh.consequence))
-                errs.push_back({"residual_likelihood", "retaining a risk keeps its inherent score as the residual "
-                                                       "score"});
-            t.residual = inh;
-        }
-        if (t.option == TreatmentOption::kModify && t.controls.empty() && t.own_controls.empty())
-            errs.push_back({"controls", "modifying a risk chooses at least one control (Annex A or the "
-                                        "organisation's own)"});
-        if (t.residual && (t.residual->likelihood > inh.likelihood || t.residual->consequence > inh.consequence))
-            errs.push_back({"residual_likelihood",
-                            fmt::format("the residual score ({} × {}) may not exceed the inherent score ({} × {})",
-                                        t.residual->likelihood, t.residual->consequence, inh.likelihood,
-                                        inh.consequence)});
+        std::vector<ErrorDetail> errs;
+        ApplyTreatment(k, in, crit, annex, OwnControlIds(tx, ctx.org_id), errs, "");
         if (!errs.empty()) ThrowAll(fmt::format("the treatment of {} is not valid", id), std::move(errs));
-        bool residual_changed = !before.treatment || before.treatment->residual.has_value() != t.residual.has_value() ||
-                                (t.residual && (before.treatment->residual->likelihood != t.residual->likelihood ||
-                                                before.treatment->residual->consequence != t.residual->consequence));
-        t.decided_at = time::NowUtc();
-        t.decided_by = ctx.actor;
-        k.treatment = t;
+        k.treatment->decided_at = time::NowUtc();
+        k.treatment->decided_by = ctx.actor;
         k.acceptance.reset();  // a changed treatment needs a fresh acceptance
         Write(tx, &before, k);
-        if (residual_changed && t.residual) AddAssessment(tx, id, "residual", *t.residual, t.plan.substr(0, 200));
+        if (ResidualChanged(before, k) && k.treatment->residual)
+            AddAssessment(tx, id, "residual", *k.treatment->residual, k.treatment->plan.substr(0, 200));
         return k;
     });
 }

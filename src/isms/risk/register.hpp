@@ -37,6 +37,14 @@
 
 namespace isms::risk {
 
+struct TreatmentInput {
+    std::optional<std::string> option;
+    std::optional<std::vector<std::string>> controls, own_controls;
+    std::optional<std::string> plan;
+    std::optional<int> residual_likelihood, residual_consequence;
+    static TreatmentInput FromJson(const Json& j);
+};
+
 // Fields of a create or update. Unset = keep (update) / default (create). Create needs title and owner.
 struct RiskInput {
     std::optional<std::string> title, description, scenario, owner, existing_controls, review_date, approach;
@@ -45,6 +53,8 @@ struct RiskInput {
     std::optional<int> likelihood, consequence;  // inherent score: both or neither
     std::optional<std::string> note;             // recorded with the assessment when scores are given
     std::optional<bool> closed;
+    // Create and import only: the treatment decided together with the risk (needs the scores).
+    std::optional<TreatmentInput> treatment;
     int line = 0;  // where the item came from in an imported file (for error messages); 0 = its position
     // Reads a JSON object ("cia" may be "CI" or ["C","I"]); unknown keys/wrong types → kInvalidInput.
     static RiskInput FromJson(const Json& j);
@@ -52,17 +62,12 @@ struct RiskInput {
 
 // Reads risks from CSV (27005 identification in a spreadsheet): a header with any of the RiskInput keys
 // (title, description, approach, scenario, owner, assets, threats, vulnerabilities, cia, likelihood,
-// consequence, existing_controls, review_date, note); lists are separated by ';'. Every item carries its line.
+// consequence, existing_controls, review_date, note) and of its treatment (treatment = the option, controls,
+// own_controls, plan, residual_likelihood, residual_consequence); lists are separated by ';'. Every item
+// carries its line.
 // Throws kInvalidInput naming line and column for malformed CSV, unknown columns and non-numeric scores.
 std::vector<RiskInput> RisksFromCsv(std::string_view text);
 
-struct TreatmentInput {
-    std::optional<std::string> option;
-    std::optional<std::vector<std::string>> controls, own_controls;
-    std::optional<std::string> plan;
-    std::optional<int> residual_likelihood, residual_consequence;
-    static TreatmentInput FromJson(const Json& j);
-};
 
 struct ActionInput {
     std::optional<std::string> title, owner, due_date, status, control, notes;
@@ -117,6 +122,7 @@ public:
                 std::optional<int64_t> expected_version = std::nullopt);
     // kNotFound for an unknown id (or one of another organisation).
     Risk Get(const Context& ctx, const std::string& id);
+    std::optional<Risk> Find(const Context& ctx, const std::string& id);
     std::vector<Risk> List(const Context& ctx, const RiskFilter& filter = {});
     // Every assessment of a risk, oldest first.
     std::vector<Assessment> History(const Context& ctx, const std::string& id);

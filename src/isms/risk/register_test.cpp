@@ -447,6 +447,54 @@ TEST_P(RiskRegisterTest, LibraryEditsOverlayTheBuiltInEntries) {
     EXPECT_EQ(register_->Create(ctx_, in).cia.ToString(), "I");  // from the organisation's own threat
 }
 
+TEST_P(RiskRegisterTest, CsvImportWithTreatmentNamesLinesAndIsAllOrNothing) {
+    std::string csv =
+        "title,owner,assets,threats,vulnerabilities,likelihood,consequence,treatment,controls,residual_likelihood,"
+        "residual_consequence\n"
+        "Phishing of admins,P-1,AS-1,T01,V01;V06,4,4,modify,8.5;6.3,2,4\n"
+        "Portal outage,P-2,AS-2,T21,V08,3,3,retain,,,\n"
+        "Bad one,P-3,AS-1,T01,V01,2,x,modify,5.99,1,1\n";
+    std::vector<ErrorDetail> d;
+    EXPECT_EQ(CodeOf([&] { RisksFromCsv(csv); }, nullptr, &d), ErrorCode::kInvalidInput);
+    ASSERT_FALSE(d.empty());
+    EXPECT_EQ(d[0].line, 4);
+    EXPECT_EQ(d[0].field, "consequence");
+    EXPECT_EQ(d[0].column, 7);
+
+    csv.replace(csv.find(",2,x,"), 5, ",2,2,");
+    auto items = RisksFromCsv(csv);
+    ASSERT_EQ(items.size(), 3u);
+    EXPECT_EQ(items[2].line, 4);
+    d.clear();
+    EXPECT_EQ(CodeOf([&] { register_->CreateMany(ctx_, items); }, nullptr, &d), ErrorCode::kInvalidInput);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].line, 4);
+    EXPECT_EQ(d[0].field, "items[2].treatment.controls");
+    EXPECT_EQ(Count("risks"), 0);
+
+    items[2].treatment->controls = {{"5.17"}};
+    auto made = register_->CreateMany(ctx_, items);
+    EXPECT_EQ(made[0].treatment->controls, (std::vector<std::string>{"8.5", "6.3"}));
+    EXPECT_EQ(made[0].treatment->residual->level, "medium");
+    EXPECT_EQ(made[1].status, "treated");  // retained
+    EXPECT_EQ(register_->History(ctx_, "R-1").size(), 2u);  // inherent and residual
+    EXPECT_EQ(register_->AnnexAUsage(ctx_)["8.5"], (std::vector<std::string>{"R-1"}));
+}
+
+TEST_P(RiskRegisterTest, LinkedPersonsAndAssetsCannotBeDeletedUnderARisk) {
+    RiskInput in = AssetRisk();
+    in.owner = "P-3";  // linked to nothing else
+    register_->Create(ctx_, in);
+    auto sys = Context::System("org-a");
+    std::string msg;
+    EXPECT_EQ(CodeOf([&] { records_->service().Delete(sys, "asset", "AS-1"); }, &msg), ErrorCode::kConflict);
+    EXPECT_NE(msg.find("R-1"), std::string::npos) << msg;
+    EXPECT_EQ(CodeOf([&] { records_->service().Delete(sys, "person", "P-3"); }, &msg), ErrorCode::kConflict);
+    EXPECT_NE(msg.find("R-1"), std::string::npos) << msg;
+    // AS-2 is not linked: it can go.
+    records_->service().Delete(sys, "asset", "AS-2");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RiskRegisterTest, ::testing::ValuesIn(store::testing_support::Backends()),
                          [](const auto& info) { return info.param; });
 
