@@ -57,6 +57,28 @@ void CheckDepth(const std::string& body, int limit) {
 }
 }  // namespace
 
+std::optional<int64_t> IfMatchVersion(const Request& req) {
+    std::string h = req.Header("if-match");
+    size_t b = h.find_first_not_of(" \t"), e = h.find_last_not_of(" \t");
+    h = b == std::string::npos ? "" : h.substr(b, e - b + 1);
+    if (h.empty() || h == "*") return std::nullopt;
+    std::string v = h;
+    if (v.rfind("W/", 0) == 0) v = v.substr(2);
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+    bool digits = !v.empty() && v.size() <= 18 &&
+                  std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits)
+        throw Error::InvalidInput(fmt::format("If-Match '{}' is not an ETag of this API (\"<version>\")", h),
+                                  {{"If-Match", "malformed"}});
+    return std::stoll(v);
+}
+
+std::string VersionETag(int64_t version) { return fmt::format("\"{}\"", version); }
+
+ParamDoc IfMatchParam(const std::string& what) {
+    return {"If-Match", "header", what + "; 412 when it changed meanwhile", false};
+}
+
 std::string PercentDecode(const std::string& s) {
     std::string out;
     out.reserve(s.size());

@@ -6,6 +6,7 @@
 // isms::Error; the server maps it to problem+json once.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -103,6 +104,15 @@ public:
 private:
     std::vector<Route> routes_;
 };
+
+// Optimistic concurrency (docs/api.md): resources carry a version that is their ETag ("\"7\""); updates send
+// it back in If-Match and get 412 when it moved on.
+//   IfMatchVersion: the version an If-Match header names ("7", W/"7" or 7); nullopt when there is none or it
+//   is "*". kInvalidInput naming the header when it is malformed.
+std::optional<int64_t> IfMatchVersion(const Request& req);
+std::string VersionETag(int64_t version);
+// The ParamDoc of the If-Match header, for RouteDoc.params.
+ParamDoc IfMatchParam(const std::string& what = "the resource's ETag (its version)");
 
 // Percent-decoding of one path segment or query value ('+' is kept as is in paths).
 std::string PercentDecode(const std::string& s);

@@ -13,5 +13,7 @@ void RegisterCatalogRoutes(Router& router, app::App& app);  // frameworks, contr
 void RegisterRecordRoutes(Router& router, app::App& app);  // routes_records.cpp
 void RegisterAuthRoutes(Router& router, app::App& app);  // /api/v1/auth/…: sign-in, session, own account
 void RegisterUserRoutes(Router& router, app::App& app);  // /api/v1/users…, /api/v1/tokens…
+void RegisterRiskRoutes(Router& router, app::App& app);
+void RegisterSoaRoutes(Router& router, app::App& app);
 
 }  // namespace isms::api

@@ -335,6 +335,8 @@ void RegisterAllRoutes(Router& router, app::App& app) {
     RegisterRecordRoutes(router, app);
     RegisterAuthRoutes(router, app);
     RegisterUserRoutes(router, app);
+    RegisterRiskRoutes(router, app);
+    RegisterSoaRoutes(router, app);
 }
 
 }  // namespace isms::api

@@ -32,9 +32,16 @@ App::App(const AppOptions& options) {
     catalog_ = std::make_unique<catalog::CatalogService>(*store_);
     views_ = std::make_unique<catalog::ViewService>(*store_, *catalog_);
     oscal_ = std::make_unique<oscal::OscalService>(*store_, *catalog_);
-    quant_ = std::make_unique<quant::QuantService>(*store_, [](const Context&, const std::string&) {
-        // Wired to the risk register once it exists: until then no risk can carry an estimate.
-        return std::optional<std::string>();
+    record_directory_ = std::make_unique<risk::RecordsDirectory>(*records_);
+    risk_criteria_ = std::make_unique<risk::RiskCriteriaService>(*store_);
+    risk_library_ = std::make_unique<risk::RiskLibrary>(*store_, *catalog_);
+    risks_ = std::make_unique<risk::RiskRegister>(*store_, *risk_criteria_, *risk_library_, *catalog_,
+                                                  *record_directory_);
+    risk_reports_ = std::make_unique<risk::RiskReports>(*risks_, *risk_library_, *catalog_, *record_directory_);
+    soa_ = std::make_unique<soa::StatementOfApplicability>(*store_, *catalog_, *record_directory_);
+    quant_ = std::make_unique<quant::QuantService>(*store_, [this](const Context& ctx, const std::string& id) {
+        auto k = risks_->Find(ctx, id);
+        return k ? std::optional<std::string>(k->title) : std::nullopt;
     });
     accounts_ = std::make_unique<auth::AccountService>(*store_);
     sessions_ = std::make_unique<auth::SessionService>(*store_);

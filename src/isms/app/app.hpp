@@ -19,6 +19,12 @@
 #include "isms/records/schema.hpp"
 #include "isms/records/service.hpp"
 #include "isms/quant/quant_service.hpp"
+#include "isms/risk/criteria_service.hpp"
+#include "isms/risk/library.hpp"
+#include "isms/risk/records_directory.hpp"
+#include "isms/risk/register.hpp"
+#include "isms/risk/reports.hpp"
+#include "isms/soa/statement.hpp"
 #include "isms/store/store.hpp"
 
 namespace isms::app {
@@ -56,6 +62,13 @@ public:
     // such a store does `isms serve` print them.
     bool IsDemoStore();
     void MarkDemoStore(const std::string& value);
+    // Risk assessment and treatment (27001 6.1.2, 6.1.3, 8.2, 8.3): see isms/risk/register.hpp.
+    risk::RiskCriteriaService& risk_criteria() { return *risk_criteria_; }
+    risk::RiskLibrary& risk_library() { return *risk_library_; }
+    risk::RiskRegister& risks() { return *risks_; }
+    risk::RiskReports& risk_reports() { return *risk_reports_; }
+    // The Statement of Applicability (27001 6.1.3 d): see isms/soa/statement.hpp.
+    soa::StatementOfApplicability& soa() { return *soa_; }
 
     // Loads or refreshes built-in reference data (idempotent; called by init and at startup).
     void EnsureReferenceData();
@@ -72,6 +85,12 @@ private:
     std::unique_ptr<auth::AccountService> accounts_;
     std::unique_ptr<auth::SessionService> sessions_;
     std::unique_ptr<auth::TokenService> tokens_;
+    std::unique_ptr<risk::RecordsDirectory> record_directory_;
+    std::unique_ptr<risk::RiskCriteriaService> risk_criteria_;
+    std::unique_ptr<risk::RiskLibrary> risk_library_;
+    std::unique_ptr<risk::RiskRegister> risks_;
+    std::unique_ptr<risk::RiskReports> risk_reports_;
+    std::unique_ptr<soa::StatementOfApplicability> soa_;
 };
 
 }  // namespace isms::app

@@ -64,6 +64,8 @@ void RegisterCatalog(CLI::App& root, Globals& g);  // controls, views, transitio
 void RegisterUser(CLI::App& root, Globals& g);   // user …, roles
 void RegisterToken(CLI::App& root, Globals& g);  // token …
 void RegisterBackup(CLI::App& root, Globals& g);  // backup, restore, migrate
+void RegisterRisk(CLI::App& root, Globals& g);
+void RegisterSoa(CLI::App& root, Globals& g);
 void RegisterDomainCommands(CLI::App& root, Globals& g);  // commands.cpp
 void RegisterQuant(CLI::App& root, Globals& g);
 void RegisterRecord(CLI::App& root, Globals& g);          // cmd_record.cpp

@@ -9,6 +9,8 @@ void RegisterDomainCommands(CLI::App& root, Globals& g) {
     RegisterQuant(root, g);
     RegisterCatalog(root, g);
     RegisterRecord(root, g);
+    RegisterRisk(root, g);
+    RegisterSoa(root, g);
 }
 
 }  // namespace isms::cli

@@ -27,6 +27,7 @@ constexpr MigrationFile kMigrations[] = {
     {2, "0002_catalog.sql"},
     {3, "0003_records.sql"},
     {4, "0004_auth.sql"},
+    {5, "0005_risk.sql"},
     {7, "0007_oscal.sql"},
     {8, "0008_quant.sql"},
 };

@@ -1,0 +1,444 @@
+// /api/v1/risk/… and /api/v1/risks/…: risk criteria, the threat and vulnerability library, the risk register,
+// assessments, treatment, acceptance, the treatment plan's actions, the organisation's own controls and the
+// exports (27001 6.1.2, 6.1.3, 8.2, 8.3). Handlers are thin: the rules are in isms/risk.
+#include <fmt/format.h>
+
+#include "isms/api/routes.hpp"
+#include "isms/core/error.hpp"
+#include "isms/core/time.hpp"
+#include "isms/risk/reports.hpp"
+
+namespace isms::api {
+
+namespace {
+
+using risk::Risk;
+
+Json Obj(Json properties) { return {{"type", "object"}, {"properties", std::move(properties)}}; }
+Json Str() { return {{"type", "string"}}; }
+Json Int() { return {{"type", "integer"}}; }
+Json Strs() { return {{"type", "array"}, {"items", Str()}}; }
+Json ListOf(const Json& item) { return Obj({{"items", {{"type", "array"}, {"items", item}}}}); }
+
+const Json kScore = Obj({{"likelihood", Int()}, {"consequence", Int()}, {"criteria_version", Int()}, {"level", Str()}});
+const Json kRisk = Obj({{"id", Str()},
+                        {"title", Str()},
+                        {"description", Str()},
+                        {"approach", {{"type", "string"}, {"enum", {"asset", "scenario"}}}},
+                        {"scenario", Str()},
+                        {"assets", Strs()},
+                        {"threats", Strs()},
+                        {"vulnerabilities", Strs()},
+                        {"owner", Str()},
+                        {"cia", Strs()},
+                        {"existing_controls", Str()},
+                        {"review_date", Str()},
+                        {"status", {{"type", "string"}, {"enum", risk::RiskStatusNames()}}},
+                        {"closed", {{"type", "boolean"}}},
+                        {"inherent", kScore},
+                        {"treatment", {{"type", {"object", "null"}}}},
+                        {"acceptance", {{"type", {"object", "null"}}}},
+                        {"actions", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                        {"version", {{"type", "integer"}, {"description", "changes with every write; also the ETag"}}}});
+const Json kRiskInput = Obj({{"title", Str()},
+                             {"description", Str()},
+                             {"approach", {{"type", "string"}, {"enum", {"asset", "scenario"}}}},
+                             {"scenario", Str()},
+                             {"assets", Strs()},
+                             {"threats", Strs()},
+                             {"vulnerabilities", Strs()},
+                             {"owner", {{"type", "string"}, {"description", "person record id"}}},
+                             {"cia", {{"description", "\"CI\" or [\"C\", \"I\"]"}}},
+                             {"existing_controls", Str()},
+                             {"review_date", {{"type", "string"}, {"format", "date"}}},
+                             {"likelihood", Int()},
+                             {"consequence", Int()},
+                             {"note", Str()},
+                             {"closed", {{"type", "boolean"}}}});
+const Json kTreatmentInput = Obj({{"option", {{"type", "string"}, {"enum", risk::OptionNames()}}},
+                                  {"controls", Strs()},
+                                  {"own_controls", Strs()},
+                                  {"plan", Str()},
+                                  {"residual_likelihood", Int()},
+                                  {"residual_consequence", Int()}});
+const Json kActionInput = Obj({{"title", Str()},
+                               {"owner", Str()},
+                               {"due_date", {{"type", "string"}, {"format", "date"}}},
+                               {"status", {{"type", "string"}, {"enum", risk::ActionStatusNames()}}},
+                               {"control", Str()},
+                               {"notes", Str()}});
+const Json kLibraryInput = Obj({{"id", Str()},
+                                {"category", Str()},
+                                {"name", Str()},
+                                {"description", Str()},
+                                {"origin", Str()},
+                                {"affects", Strs()},
+                                {"controls", Strs()},
+                                {"retired", {{"type", "boolean"}}}});
+
+Response WithETag(Response r, int64_t version) {
+    r.headers.emplace_back("ETag", VersionETag(version));
+    return r;
+}
+
+Response RiskResponse(const Risk& k, int status = 200) { return WithETag(Response::FromJson(k.ToJson(), status), k.row_version); }
+
+Response Download(std::string body, std::string type, const std::string& filename) {
+    auto r = Response::Raw(std::move(body), std::move(type));
+    r.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"{}\"", filename));
+    return r;
+}
+
+std::string OrgName(app::App& app, const Context& ctx) {
+    auto o = app.organisations().FindBySlugOrId(ctx.org_id);
+    return o ? o->name : ctx.org_id;
+}
+
+std::string OrgSlug(app::App& app, const Context& ctx) {
+    auto o = app.organisations().FindBySlugOrId(ctx.org_id);
+    return o ? o->slug : "isms";
+}
+
+bool Flag(const Request& req, const std::string& name, bool def) {
+    if (!req.HasQuery(name)) return def;
+    std::string v = req.Query(name);
+    if (v == "true" || v == "1" || v == "yes" || v.empty()) return true;
+    if (v == "false" || v == "0" || v == "no") return false;
+    throw Error::InvalidInput(fmt::format("'{}' is not true or false", v), {{name, "not a boolean", {"true", "false"}}});
+}
+
+int IntParam(const std::string& text, const std::string& name) {
+    try {
+        size_t used = 0;
+        int v = std::stoi(text, &used);
+        if (used == text.size()) return v;
+    } catch (const std::exception&) {
+    }
+    throw Error::InvalidInput(fmt::format("'{}' is not a whole number", text), {{name, "not a number"}});
+}
+
+}  // namespace
+
+void RegisterRiskRoutes(Router& router, app::App& app) {
+    // Criteria --------------------------------------------------------------------------------------------
+    router.Add("GET", "/api/v1/risk/criteria",
+               {.summary = "The current risk criteria: scales, matrix, levels and acceptance; ETag is the version",
+                .tag = "risk",
+                .errors = {}},
+               [&app](Request& req) {
+                   auto c = app.risk_criteria().Current(req.ctx);
+                   return WithETag(Response::FromJson(c.ToJson()), c.version);
+               });
+    router.Add("PUT", "/api/v1/risk/criteria",
+               {.summary = "Store new risk criteria as the next version (needs the SoA-approval authority)",
+                .tag = "risk",
+                .params = {IfMatchParam("the current criteria version")},
+                .request_schema = Obj({{"likelihood", {{"type", "array"}}},
+                                       {"consequence", {{"type", "array"}}},
+                                       {"levels", {{"type", "array"}}},
+                                       {"matrix", {{"type", "array"}}},
+                                       {"note", Str()}}),
+                .errors = {400, 412},
+                .success_status = 201},
+               [&app](Request& req) {
+                   auto c = app.risk_criteria().Set(req.ctx, risk::RiskCriteria::FromJson(req.JsonBody()),
+                                                    IfMatchVersion(req));
+                   return WithETag(Response::FromJson(c.ToJson(), 201), c.version);
+               });
+    router.Add("GET", "/api/v1/risk/criteria/versions",
+               {.summary = "Every stored version of the risk criteria, oldest first", .tag = "risk", .errors = {}},
+               [&app](Request& req) {
+                   Json items = Json::array();
+                   for (const auto& c : app.risk_criteria().History(req.ctx)) items.push_back(c.ToJson());
+                   return Response::FromJson({{"items", items}});
+               });
+    router.Add("GET", "/api/v1/risk/criteria/versions/{version}",
+               {.summary = "One version of the risk criteria", .tag = "risk"}, [&app](Request& req) {
+                   auto c = app.risk_criteria().Version(req.ctx, IntParam(req.Param("version"), "version"));
+                   return WithETag(Response::FromJson(c.ToJson()), c.version);
+               });
+
+    // Library ---------------------------------------------------------------------------------------------
+    router.Add("GET", "/api/v1/risk/library/{kind}",
+               {.summary = "The threat or vulnerability library (kind: threats, vulnerabilities)",
+                .tag = "risk",
+                .params = {{"include_retired", "query", "also retired entries", false, "boolean"}},
+                .response_schema = ListOf({{"type", "object"}})},
+               [&app](Request& req) {
+                   auto kind = risk::ParseKind(req.Param("kind"));
+                   Json items = Json::array();
+                   for (const auto& e : app.risk_library().List(req.ctx, kind, Flag(req, "include_retired", false)))
+                       items.push_back(e.ToJson());
+                   return Response::FromJson({{"items", items}});
+               });
+    router.Add("POST", "/api/v1/risk/library/{kind}",
+               {.summary = "Add the organisation's own threat or vulnerability",
+                .tag = "risk",
+                .request_schema = kLibraryInput,
+                .errors = {400, 404, 409}},
+               [&app](Request& req) {
+                   auto e = app.risk_library().Add(req.ctx, risk::ParseKind(req.Param("kind")),
+                                                   risk::LibraryInput::FromJson(req.JsonBody()));
+                   return WithETag(Response::FromJson(e.ToJson(), 201), e.row_version);
+               });
+    router.Add("PATCH", "/api/v1/risk/library/{kind}/{id}",
+               {.summary = "Edit or retire a library entry (built-in entries are overlaid, not changed)",
+                .tag = "risk",
+                .params = {IfMatchParam()},
+                .request_schema = kLibraryInput,
+                .errors = {400, 404, 412}},
+               [&app](Request& req) {
+                   auto e = app.risk_library().Edit(req.ctx, risk::ParseKind(req.Param("kind")), req.Param("id"),
+                                                    risk::LibraryInput::FromJson(req.JsonBody()), IfMatchVersion(req));
+                   return WithETag(Response::FromJson(e.ToJson()), e.row_version);
+               });
+
+    // Risks -----------------------------------------------------------------------------------------------
+    router.Add("GET", "/api/v1/risks",
+               {.summary = "The risk register",
+                .tag = "risk",
+                .params = {{"owner", "query", "only risks of this person"},
+                           {"asset", "query", "only risks on this asset"},
+                           {"status", "query", "only risks in this status"},
+                           {"control", "query", "only risks whose treatment chose this control"},
+                           {"include_closed", "query", "also closed risks (default true)", false, "boolean"}},
+                .response_schema = ListOf(kRisk),
+                .errors = {400}},
+               [&app](Request& req) {
+                   risk::RiskFilter f;
+                   f.owner = req.Query("owner");
+                   f.asset = req.Query("asset");
+                   f.status = req.Query("status");
+                   f.control = req.Query("control");
+                   f.include_closed = Flag(req, "include_closed", true);
+                   Json items = Json::array();
+                   for (const auto& k : app.risks().List(req.ctx, f)) items.push_back(k.ToJson());
+                   return Response::FromJson({{"items", items}});
+               });
+    router.Add("POST", "/api/v1/risks",
+               {.summary = "Identify a risk (asset-based or event-based), optionally scored",
+                .tag = "risk",
+                .request_schema = kRiskInput,
+                .response_schema = kRisk,
+                .errors = {400}},
+               [&app](Request& req) {
+                   return RiskResponse(app.risks().Create(req.ctx, risk::RiskInput::FromJson(req.JsonBody())), 201);
+               });
+    router.Add("POST", "/api/v1/risks/import",
+               {.summary = "Create many risks at once: all or nothing, errors name the item",
+                .tag = "risk",
+                .request_schema = Obj({{"items", {{"type", "array"}, {"items", kRiskInput}}}}),
+                .response_schema = ListOf(kRisk),
+                .errors = {400}},
+               [&app](Request& req) {
+                   Json body = req.JsonBody();
+                   if (!body.contains("items") || !body["items"].is_array())
+                       throw Error::InvalidInput("the body needs \"items\": an array of risks", {{"items", "required"}});
+                   std::vector<risk::RiskInput> inputs;
+                   std::vector<ErrorDetail> errs;
+                   for (size_t i = 0; i < body["items"].size(); ++i) {
+                       try {
+                           inputs.push_back(risk::RiskInput::FromJson(body["items"][i]));
+                       } catch (const Error& e) {
+                           for (auto d : e.details()) {
+                               d.field = fmt::format("items[{}].{}", i, d.field);
+                               d.line = static_cast<int>(i) + 1;
+                               errs.push_back(d);
+                           }
+                       }
+                   }
+                   if (!errs.empty()) {
+                       std::string msg = fmt::format("no risk was imported: {} {}", errs[0].field, errs[0].message);
+                       throw Error::InvalidInput(msg, std::move(errs));
+                   }
+                   Json items = Json::array();
+                   for (const auto& k : app.risks().CreateMany(req.ctx, inputs)) items.push_back(k.ToJson());
+                   return Response::FromJson({{"items", items}}, 201);
+               });
+    router.Add("GET", "/api/v1/risks/{id}", {.summary = "One risk; ETag is its version", .tag = "risk", .response_schema = kRisk, .errors = {404}},
+               [&app](Request& req) { return RiskResponse(app.risks().Get(req.ctx, req.Param("id"))); });
+    router.Add("PATCH", "/api/v1/risks/{id}",
+               {.summary = "Change a risk (scores given here are a new assessment); closed: true closes it",
+                .tag = "risk",
+                .params = {IfMatchParam()},
+                .request_schema = kRiskInput,
+                .response_schema = kRisk,
+                .errors = {400, 404, 412}},
+               [&app](Request& req) {
+                   return RiskResponse(app.risks().Update(req.ctx, req.Param("id"),
+                                                          risk::RiskInput::FromJson(req.JsonBody()), IfMatchVersion(req)));
+               });
+    router.Add("GET", "/api/v1/risks/{id}/assessments",
+               {.summary = "A risk's score history: every assessment, oldest first", .tag = "risk", .errors = {404}},
+               [&app](Request& req) {
+                   Json items = Json::array();
+                   for (const auto& a : app.risks().History(req.ctx, req.Param("id"))) items.push_back(a.ToJson());
+                   return Response::FromJson({{"items", items}});
+               });
+    router.Add("POST", "/api/v1/risks/{id}/assessments",
+               {.summary = "Re-run the assessment of a risk (27001 8.2): a new inherent score, earlier ones kept",
+                .tag = "risk",
+                .params = {IfMatchParam()},
+                .request_schema = Obj({{"likelihood", Int()}, {"consequence", Int()}, {"note", Str()}}),
+                .response_schema = kRisk,
+                .errors = {400, 404, 409, 412}},
+               [&app](Request& req) {
+                   Json b = req.JsonBody();
+                   if (!b.contains("likelihood") || !b["likelihood"].is_number_integer() || !b.contains("consequence") ||
+                       !b["consequence"].is_number_integer())
+                       throw Error::InvalidInput("an assessment gives likelihood and consequence as whole numbers",
+                                                 {{"likelihood", "required"}, {"consequence", "required"}});
+                   auto k = app.risks().Assess(req.ctx, req.Param("id"), b["likelihood"].get<int>(),
+                                               b["consequence"].get<int>(), b.value("note", ""), IfMatchVersion(req));
+                   return RiskResponse(k, 201);
+               });
+    router.Add("PUT", "/api/v1/risks/{id}/treatment",
+               {.summary = "Decide or change the treatment: option, controls, plan, planned residual score",
+                .tag = "risk",
+                .params = {IfMatchParam()},
+                .request_schema = kTreatmentInput,
+                .response_schema = kRisk,
+                .errors = {400, 404, 409, 412}},
+               [&app](Request& req) {
+                   return RiskResponse(app.risks().Treat(req.ctx, req.Param("id"),
+                                                         risk::TreatmentInput::FromJson(req.JsonBody()),
+                                                         IfMatchVersion(req)));
+               });
+    router.Add("POST", "/api/v1/risks/{id}/acceptance",
+               {.summary = "Accept the residual risk (the risk owner, within the acceptance criteria)",
+                .tag = "risk",
+                .params = {IfMatchParam()},
+                .request_schema = Obj({{"comment", Str()}, {"person", Str()}}),
+                .response_schema = kRisk,
+                .errors = {400, 404, 409, 412}},
+               [&app](Request& req) {
+                   return RiskResponse(app.risks().Accept(req.ctx, req.Param("id"),
+                                                          risk::AcceptanceInput::FromJson(req.JsonBody()),
+                                                          IfMatchVersion(req)),
+                                       201);
+               });
+    router.Add("GET", "/api/v1/risks/{id}/acceptances",
+               {.summary = "Every acceptance of a risk's residual risk, oldest first", .tag = "risk", .errors = {404}},
+               [&app](Request& req) {
+                   Json items = Json::array();
+                   for (const auto& a : app.risks().Acceptances(req.ctx, req.Param("id"))) items.push_back(a.ToJson());
+                   return Response::FromJson({{"items", items}});
+               });
+
+    // Actions ---------------------------------------------------------------------------------------------
+    router.Add("POST", "/api/v1/risks/{id}/actions",
+               {.summary = "Add an action to a risk's treatment plan",
+                .tag = "risk",
+                .request_schema = kActionInput,
+                .errors = {400, 404, 409}},
+               [&app](Request& req) {
+                   auto a = app.risks().AddAction(req.ctx, req.Param("id"), risk::ActionInput::FromJson(req.JsonBody()));
+                   return WithETag(Response::FromJson(a.ToJson(), 201), a.row_version);
+               });
+    router.Add("GET", "/api/v1/risk/actions",
+               {.summary = "The risk treatment plan: every action, by due date",
+                .tag = "risk",
+                .params = {{"overdue", "query", "only actions past their due date", false, "boolean"}},
+                .errors = {400}},
+               [&app](Request& req) {
+                   bool overdue = Flag(req, "overdue", false);
+                   std::string today = time::Today();
+                   Json items = Json::array();
+                   for (const auto& a : app.risks().Actions(req.ctx))
+                       if (!overdue || a.Overdue(today)) items.push_back(a.ToJson());
+                   return Response::FromJson({{"items", items}});
+               });
+    router.Add("GET", "/api/v1/risk/actions/{id}", {.summary = "One treatment action; ETag is its version", .tag = "risk", .errors = {404}},
+               [&app](Request& req) {
+                   auto a = app.risks().GetAction(req.ctx, req.Param("id"));
+                   return WithETag(Response::FromJson(a.ToJson()), a.row_version);
+               });
+    router.Add("PATCH", "/api/v1/risk/actions/{id}",
+               {.summary = "Change a treatment action (status done records the completion date)",
+                .tag = "risk",
+                .params = {IfMatchParam()},
+                .request_schema = kActionInput,
+                .errors = {400, 404, 412}},
+               [&app](Request& req) {
+                   auto a = app.risks().UpdateAction(req.ctx, req.Param("id"), risk::ActionInput::FromJson(req.JsonBody()),
+                                                     IfMatchVersion(req));
+                   return WithETag(Response::FromJson(a.ToJson()), a.row_version);
+               });
+
+    // Own controls ----------------------------------------------------------------------------------------
+    router.Add("GET", "/api/v1/risk/own-controls",
+               {.summary = "The organisation's own controls (beside Annex A)", .tag = "risk", .errors = {}},
+               [&app](Request& req) {
+                   Json items = Json::array();
+                   for (const auto& c : app.risks().OwnControls(req.ctx)) items.push_back(c.ToJson());
+                   return Response::FromJson({{"items", items}});
+               });
+    router.Add("POST", "/api/v1/risk/own-controls",
+               {.summary = "Add a control of the organisation's own",
+                .tag = "risk",
+                .request_schema = Obj({{"title", Str()}, {"description", Str()}}),
+                .errors = {400}},
+               [&app](Request& req) {
+                   Json b = req.JsonBody();
+                   auto c = app.risks().AddOwnControl(req.ctx, b.value("title", ""), b.value("description", ""));
+                   return WithETag(Response::FromJson(c.ToJson(), 201), c.row_version);
+               });
+    router.Add("PATCH", "/api/v1/risk/own-controls/{id}",
+               {.summary = "Change a control of the organisation's own",
+                .tag = "risk",
+                .params = {IfMatchParam()},
+                .request_schema = Obj({{"title", Str()}, {"description", Str()}}),
+                .errors = {400, 404, 412}},
+               [&app](Request& req) {
+                   Json b = req.JsonBody();
+                   auto opt = [&](const char* k) -> std::optional<std::string> {
+                       if (!b.contains(k)) return std::nullopt;
+                       if (!b[k].is_string()) throw Error::InvalidInput(fmt::format("'{}' must be a string", k), {{k, "not a string"}});
+                       return b[k].get<std::string>();
+                   };
+                   auto c = app.risks().EditOwnControl(req.ctx, req.Param("id"), opt("title"), opt("description"),
+                                                       IfMatchVersion(req));
+                   return WithETag(Response::FromJson(c.ToJson()), c.row_version);
+               });
+
+    // Exports ---------------------------------------------------------------------------------------------
+    router.Add("GET", "/api/v1/risk/register.csv",
+               {.summary = "The risk register as CSV", .tag = "risk", .errors = {}, .response_type = "text/csv"},
+               [&app](Request& req) {
+                   auto d = app.risk_reports().Gather(req.ctx, OrgName(app, req.ctx));
+                   return Download(io::RenderCsv(risk::RegisterTable(d)), "text/csv; charset=utf-8",
+                                   OrgSlug(app, req.ctx) + "-risk-register.csv");
+               });
+    router.Add("GET", "/api/v1/risk/register.xlsx",
+               {.summary = "The risk register as a spreadsheet (register, actions, criteria; colours by level)",
+                .tag = "risk",
+                .errors = {},
+                .response_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+               [&app](Request& req) {
+                   auto d = app.risk_reports().Gather(req.ctx, OrgName(app, req.ctx));
+                   return Download(risk::RegisterXlsx(d),
+                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                   OrgSlug(app, req.ctx) + "-risk-register.xlsx");
+               });
+    router.Add("GET", "/api/v1/risk/heatmap.svg",
+               {.summary = "Heat map of inherent and residual risk on the current criteria",
+                .tag = "risk",
+                .errors = {},
+                .response_type = "image/svg+xml"},
+               [&app](Request& req) {
+                   auto d = app.risk_reports().Gather(req.ctx, OrgName(app, req.ctx), false);
+                   return Response::Raw(risk::HeatMapSvg(d), "image/svg+xml");
+               });
+    router.Add("GET", "/api/v1/risk/treatment-plan.html",
+               {.summary = "The risk treatment plan as a printable HTML report",
+                .tag = "risk",
+                .errors = {},
+                .response_type = "text/html"},
+               [&app](Request& req) {
+                   auto d = app.risk_reports().Gather(req.ctx, OrgName(app, req.ctx), false);
+                   return Download(risk::TreatmentPlanHtml(d), "text/html; charset=utf-8",
+                                   OrgSlug(app, req.ctx) + "-risk-treatment-plan.html");
+               });
+}
+
+}  // namespace isms::api
