@@ -51,3 +51,18 @@ clean:
 
 format:
 	find src tools bench tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+# Fuzzing (libFuzzer, clang + ASan/UBSan): every target in tests/fuzz for FUZZ_SECONDS each, seeded with the
+# fixtures in tests/data. Crashes are written to build-fuzz/findings/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	cmake --preset fuzz
+	cmake --build build-fuzz -j $(JOBS) --target isms_fuzz_oscal_json isms_fuzz_oscal_xml isms_fuzz_oscal_yaml
+	@mkdir -p build-fuzz/findings
+	@for fmt in json xml yaml; do \
+	  mkdir -p build-fuzz/corpus/oscal_$$fmt; \
+	  find tests/data/oscal -name "*.$$fmt" -size -64k -exec cp {} build-fuzz/corpus/oscal_$$fmt/ \; ; \
+	  echo "fuzz: oscal $$fmt for $(FUZZ_SECONDS)s"; \
+	  build-fuzz/tests/fuzz/isms_fuzz_oscal_$$fmt build-fuzz/corpus/oscal_$$fmt -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=65536 -artifact_prefix=build-fuzz/findings/oscal_$$fmt- -print_final_stats=1 || exit 1; \
+	done

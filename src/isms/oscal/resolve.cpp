@@ -126,10 +126,6 @@ Document LoadHref(const Document& importer, const std::string& href, const Resol
 
 // ---- Selection ----------------------------------------------------------------------------------------------
 
-struct Selection {
-    std::set<std::string> ids;
-};
-
 void AllControls(const Json& node, std::vector<const Json*>& out) {
     for (const auto& c : Arr(node, "controls")) {
         out.push_back(&c);
@@ -300,14 +296,6 @@ void MergeGroupsInto(Json& target, const Json& groups, Combiner& comb) {
             if (dst.empty()) existing->erase("groups");
         }
     }
-}
-
-void CollectIds(const Json& node, std::vector<std::string>& order) {
-    for (const auto& c : Arr(node, "controls")) {
-        order.push_back(c.value("id", ""));
-        CollectIds(c, order);
-    }
-    for (const auto& g : Arr(node, "groups")) CollectIds(g, order);
 }
 
 // ---- Modify -------------------------------------------------------------------------------------------------
