@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
 #include "isms/oscal/markup.hpp"
 #include "isms/oscal/metaschema.hpp"
@@ -798,6 +799,13 @@ Document Read(std::string_view text, Format format, std::string_view source) {
         case Format::kYaml: return ReadYaml(text, source);
     }
     throw Error::Internal("unknown format");
+}
+
+std::string DerivedUuid(std::string_view seed) {
+    std::string h = crypto::Sha256Hex(seed);
+    h[12] = '4';
+    h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
 }
 
 std::string ReadText(const std::filesystem::path& path, size_t max_bytes) {

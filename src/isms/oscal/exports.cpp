@@ -1,25 +1,17 @@
 #include "isms/oscal/exports.hpp"
 
-#include "isms/core/crypto.hpp"
 #include "isms/oscal/framework.hpp"
 
 namespace isms::oscal {
 
 namespace {
 
-std::string Uuid(const std::string& seed) {
-    std::string h = crypto::Sha256Hex(seed);
-    h[12] = '4';
-    h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
-}
-
 Json Metadata(const ExportHeader& h, const std::vector<std::pair<std::string, std::string>>& roles = {}) {
     Json md = {{"title", h.title},
                {"last-modified", h.last_modified},
                {"version", h.version},
                {"oscal-version", std::string(kOscalVersion)},
-               {"parties", Json::array({{{"uuid", Uuid("party:" + h.organisation)},
+               {"parties", Json::array({{{"uuid", DerivedUuid("party:" + h.organisation)},
                                          {"type", "organization"},
                                          {"name", h.organisation}}})}};
     if (!roles.empty()) {
@@ -52,7 +44,7 @@ Document ProfileFromSoa(const SoaExport& soa) {
         else
             excluded += "* " + e.control_id + ": " + (e.justification.empty() ? "excluded" : e.justification) + "\n";
     }
-    Json profile = {{"uuid", Uuid("soa-profile:" + soa.header.organisation + ":" + soa.header.version)},
+    Json profile = {{"uuid", DerivedUuid("soa-profile:" + soa.header.organisation + ":" + soa.header.version)},
                     {"metadata", Metadata(soa.header)},
                     {"imports", Json::array({{{"href", soa.catalog_href},
                                               {"include-controls", Json::array({{{"with-ids", ids}}})}}})},
@@ -64,11 +56,11 @@ Document ProfileFromSoa(const SoaExport& soa) {
 
 Document SspFromSoa(const SoaExport& soa) {
     std::string org = soa.header.organisation;
-    std::string this_system = Uuid("component:this-system:" + org);
+    std::string this_system = DerivedUuid("component:this-system:" + org);
     Json reqs = Json::array();
     for (const auto& e : soa.entries) {
         if (!e.applicable) continue;
-        Json req = {{"uuid", Uuid("ir:" + org + ":" + e.control_id)},
+        Json req = {{"uuid", DerivedUuid("ir:" + org + ":" + e.control_id)},
                     {"control-id", e.control_id},
                     {"props", Json::array({{{"name", "implementation-status"}, {"value", StatusState(e.status)}}})}};
         if (!e.justification.empty()) req["remarks"] = e.justification;
@@ -77,22 +69,22 @@ Document SspFromSoa(const SoaExport& soa) {
         if (!roles.empty()) req["responsible-roles"] = roles;
         req["by-components"] = Json::array(
             {{{"component-uuid", this_system},
-              {"uuid", Uuid("bc:" + org + ":" + e.control_id)},
+              {"uuid", DerivedUuid("bc:" + org + ":" + e.control_id)},
               {"description", e.implementation.empty() ? "Implementation as described in the ISMS." : e.implementation},
               {"implementation-status", {{"state", StatusState(e.status)}}}}});
         reqs.push_back(std::move(req));
     }
     Json ssp = {
-        {"uuid", Uuid("ssp:" + org + ":" + soa.header.version)},
+        {"uuid", DerivedUuid("ssp:" + org + ":" + soa.header.version)},
         {"metadata", Metadata(soa.header, soa.roles)},
         {"import-profile", {{"href", soa.profile_href}}},
         {"system-characteristics",
-         {{"system-ids", Json::array({{{"identifier-type", "https://ietf.org/rfc/rfc4122"}, {"id", Uuid("system:" + org)}}})},
+         {{"system-ids", Json::array({{{"identifier-type", "https://ietf.org/rfc/rfc4122"}, {"id", DerivedUuid("system:" + org)}}})},
           {"system-name", soa.system_name},
           {"description", soa.scope_description.empty() ? "The scope of the ISMS." : soa.scope_description},
           {"system-information",
            {{"information-types",
-             Json::array({{{"uuid", Uuid("info:" + org)},
+             Json::array({{{"uuid", DerivedUuid("info:" + org)},
                            {"title", "Information within the ISMS scope"},
                            {"description", "The information the ISMS protects (see the asset inventory)."},
                            {"confidentiality-impact", {{"base", "fips-199-moderate"}}},
@@ -101,7 +93,7 @@ Document SspFromSoa(const SoaExport& soa) {
           {"status", {{"state", "operational"}}},
           {"authorization-boundary", {{"description", "The ISMS scope (ISO/IEC 27001:2022 clause 4.3)."}}}}},
         {"system-implementation",
-         {{"users", Json::array({{{"uuid", Uuid("user:" + org)}, {"title", "ISMS staff"},
+         {{"users", Json::array({{{"uuid", DerivedUuid("user:" + org)}, {"title", "ISMS staff"},
                                   {"props", Json::array({IsmsProp("source", "isms")})}}})},
           {"components", Json::array({{{"uuid", this_system},
                                        {"type", "this-system"},
@@ -118,7 +110,7 @@ Document PoamFromActions(const PoamExport& poam) {
     std::string org = poam.header.organisation;
     Json items = Json::array();
     for (const auto& a : poam.actions) {
-        Json item = {{"uuid", Uuid("poam-item:" + org + ":" + a.id)},
+        Json item = {{"uuid", DerivedUuid("poam-item:" + org + ":" + a.id)},
                      {"title", a.title},
                      {"description", a.description.empty() ? a.title : a.description},
                      {"props", Json::array({IsmsProp("action-id", a.id), IsmsProp("action-kind", a.kind.empty() ? "treatment" : a.kind),
@@ -135,9 +127,9 @@ Document PoamFromActions(const PoamExport& poam) {
         if (!remarks.empty()) item["remarks"] = remarks;
         items.push_back(std::move(item));
     }
-    Json doc = {{"uuid", Uuid("poam:" + org + ":" + poam.header.version)},
+    Json doc = {{"uuid", DerivedUuid("poam:" + org + ":" + poam.header.version)},
                 {"metadata", Metadata(poam.header)},
-                {"system-id", {{"identifier-type", "https://ietf.org/rfc/rfc4122"}, {"id", Uuid("system:" + poam.system_id)}}},
+                {"system-id", {{"identifier-type", "https://ietf.org/rfc/rfc4122"}, {"id", DerivedUuid("system:" + poam.system_id)}}},
                 {"poam-items", items}};
     return {Model::kPlanOfActionAndMilestones, std::move(doc)};
 }
@@ -155,7 +147,7 @@ Json ReviewedControls(const std::vector<std::string>& ids) {
 
 Document AssessmentPlanFromAudit(const AuditExport& audit) {
     std::string org = audit.header.organisation;
-    Json plan = {{"uuid", Uuid("ap:" + org + ":" + audit.audit_id)},
+    Json plan = {{"uuid", DerivedUuid("ap:" + org + ":" + audit.audit_id)},
                  {"metadata", Metadata(audit.header)},
                  {"import-ssp", {{"href", audit.ssp_href}}},
                  {"reviewed-controls", ReviewedControls(audit.control_ids)},
@@ -165,7 +157,7 @@ Document AssessmentPlanFromAudit(const AuditExport& audit) {
                                            {"title", "Audit objective"},
                                            {"prose", audit.objective.empty() ? "Internal audit (ISO/IEC 27001:2022 9.2)." : audit.objective}}})}}}};
     if (!audit.start.empty() && !audit.end.empty())
-        plan["tasks"] = Json::array({{{"uuid", Uuid("task:" + org + ":" + audit.audit_id)},
+        plan["tasks"] = Json::array({{{"uuid", DerivedUuid("task:" + org + ":" + audit.audit_id)},
                                       {"type", "action"},
                                       {"title", "Audit " + audit.audit_id},
                                       {"timing", {{"within-date-range", {{"start", audit.start}, {"end", audit.end}}}}}}});
@@ -177,13 +169,13 @@ Document AssessmentResultsFromAudit(const AuditExport& audit) {
     Json findings = Json::array();
     Json observations = Json::array();
     for (const auto& f : audit.findings) {
-        std::string obs = Uuid("obs:" + org + ":" + audit.audit_id + ":" + f.id);
+        std::string obs = DerivedUuid("obs:" + org + ":" + audit.audit_id + ":" + f.id);
         observations.push_back({{"uuid", obs},
                                 {"title", f.title},
                                 {"description", f.description.empty() ? f.title : f.description},
                                 {"methods", Json::array({"EXAMINE"})},
                                 {"collected", audit.end.empty() ? audit.header.last_modified : audit.end}});
-        Json finding = {{"uuid", Uuid("finding:" + org + ":" + audit.audit_id + ":" + f.id)},
+        Json finding = {{"uuid", DerivedUuid("finding:" + org + ":" + audit.audit_id + ":" + f.id)},
                         {"title", f.title},
                         {"description", f.description.empty() ? f.title : f.description},
                         {"props", Json::array({IsmsProp("finding-id", f.id)})},
@@ -196,7 +188,7 @@ Document AssessmentResultsFromAudit(const AuditExport& audit) {
             finding["target"] = {{"type", "objective-id"}, {"target-id", "isms"}, {"status", {{"state", f.verdict == "satisfied" ? "satisfied" : "not-satisfied"}}}};
         findings.push_back(std::move(finding));
     }
-    Json result = {{"uuid", Uuid("result:" + org + ":" + audit.audit_id)},
+    Json result = {{"uuid", DerivedUuid("result:" + org + ":" + audit.audit_id)},
                    {"title", "Results of audit " + audit.audit_id},
                    {"description", audit.objective.empty() ? "Internal audit results." : audit.objective},
                    {"start", audit.start.empty() ? audit.header.last_modified : audit.start},
@@ -204,11 +196,11 @@ Document AssessmentResultsFromAudit(const AuditExport& audit) {
     if (!audit.end.empty()) result["end"] = audit.end;
     if (!observations.empty()) result["observations"] = observations;
     if (!findings.empty()) result["findings"] = findings;
-    Json ar = {{"uuid", Uuid("ar:" + org + ":" + audit.audit_id)},
+    Json ar = {{"uuid", DerivedUuid("ar:" + org + ":" + audit.audit_id)},
                {"metadata", Metadata(audit.header)},
-               {"import-ap", {{"href", "#" + Uuid("ap-resource:" + org + ":" + audit.audit_id)}}},
+               {"import-ap", {{"href", "#" + DerivedUuid("ap-resource:" + org + ":" + audit.audit_id)}}},
                {"results", Json::array({result})},
-               {"back-matter", {{"resources", Json::array({{{"uuid", Uuid("ap-resource:" + org + ":" + audit.audit_id)},
+               {"back-matter", {{"resources", Json::array({{{"uuid", DerivedUuid("ap-resource:" + org + ":" + audit.audit_id)},
                                                              {"title", "Assessment plan"},
                                                              {"rlinks", Json::array({{{"href", "assessment-plan.json"}}})}}})}}}};
     return {Model::kAssessmentResults, std::move(ar)};

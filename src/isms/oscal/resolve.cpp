@@ -8,7 +8,6 @@
 #include <regex>
 #include <set>
 
-#include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
 
@@ -18,14 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kMaxDepth = 32;
-
-// A uuid (version 4 layout) derived from a seed, so that resolving the same profile twice gives the same uuid.
-std::string DerivedUuid(const std::string& seed) {
-    std::string h = crypto::Sha256Hex(seed);
-    h[12] = '4';
-    h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
-}
 
 std::string Base64Decode(const std::string& in) {
     static const std::string kChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
