@@ -50,15 +50,16 @@ screenshots: build
 # FUZZ_SECONDS on its seeds (tests/fuzz/corpus/<name>) and the corpus it grew before; crashes go to
 # build-fuzz/fuzz-artifacts/. See docs/security.md, "Fuzzing".
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = query csv http
+FUZZ_TARGETS = query csv http oscal_json oscal_xml oscal_yaml
 fuzz:
 	cmake --preset fuzz
 	cmake --build build-fuzz -j $(JOBS) $(addprefix --target isms_fuzz_,$(FUZZ_TARGETS))
 	@mkdir -p build-fuzz/fuzz-artifacts
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus/$$t; \
+	  case $$t in oscal_*) find tests/data/oscal -name "*.$${t#oscal_}" -size -64k -exec cp {} build-fuzz/corpus/$$t/ \; ;; esac; \
 	  echo "fuzz: isms_fuzz_$$t for $(FUZZ_SECONDS) s"; \
-	  build-fuzz/tests/fuzz/isms_fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	  build-fuzz/tests/fuzz/isms_fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
 	    -print_final_stats=1 -artifact_prefix=build-fuzz/fuzz-artifacts/$$t- build-fuzz/corpus/$$t tests/fuzz/corpus/$$t; \
 	done
 

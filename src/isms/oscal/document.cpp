@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
 #include "isms/oscal/markup.hpp"
 #include "isms/oscal/metaschema.hpp"
@@ -761,13 +762,50 @@ std::vector<std::string> ModelNames() {
     return v;
 }
 
+// The offset of the first byte that is not part of well-formed UTF-8, or npos.
+size_t InvalidUtf8(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2)) return i;
+        for (size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return i;
+        if (n == 3) {
+            auto c1 = static_cast<unsigned char>(s[i + 1]);
+            if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return i;  // overlong, surrogates
+        }
+        if (n == 4) {
+            auto c1 = static_cast<unsigned char>(s[i + 1]);
+            if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) return i;
+        }
+        i += n;
+    }
+    return std::string_view::npos;
+}
+
 Document Read(std::string_view text, Format format, std::string_view source) {
+    // OSCAL documents are UTF-8 (JSON's parser checks its own input).
+    if (format != Format::kJson) {
+        if (auto bad = InvalidUtf8(text); bad != std::string_view::npos) {
+            auto [line, col] = LineColumn(text, bad);
+            throw Error::InvalidInput(fmt::format("{}:{}:{}: the document is not valid UTF-8", source, line, col),
+                                      {{.message = "not valid UTF-8", .line = line, .column = col}});
+        }
+    }
     switch (format) {
         case Format::kJson: return ReadJson(text, source);
         case Format::kXml: return ReadXml(text, source);
         case Format::kYaml: return ReadYaml(text, source);
     }
     throw Error::Internal("unknown format");
+}
+
+std::string DerivedUuid(std::string_view seed) {
+    std::string h = crypto::Sha256Hex(seed);
+    h[12] = '4';
+    h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
 }
 
 std::string ReadText(const std::filesystem::path& path, size_t max_bytes) {

@@ -70,6 +70,10 @@ std::string Write(const Document& doc, Format format);
 // compare equal. Used to test round trips and to compare resolved catalogs.
 Json Canonical(const Document& doc);
 
+// A uuid in version-4 layout derived from `seed` (SHA-256), so that the same input always gives the same
+// document (resolved catalogs, exports).
+std::string DerivedUuid(std::string_view seed);
+
 // Reads a whole file into a string; kNotFound when missing, kTooLarge past `max_bytes`.
 std::string ReadText(const std::filesystem::path& path, size_t max_bytes = 256u << 20);
 

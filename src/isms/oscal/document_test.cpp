@@ -87,3 +87,35 @@ TEST(DocumentTest, AllSevenModelsAreCovered) {
 
 }  // namespace
 }  // namespace isms::oscal
+
+namespace isms::oscal {
+namespace {
+
+std::string ErrorOf(const std::filesystem::path& p) {
+    try {
+        ReadFile(p);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+// One file per bad-input case (tests/data/oscal/bad); each is a clear isms::Error with its location.
+TEST(DocumentTest, BadInputIsAClearErrorWithItsLocation) {
+    auto bad = testing::DataDir() / "bad";
+    EXPECT_NE(ErrorOf(bad / "invalid-utf8_fuzz.xml").find("not valid UTF-8"), std::string::npos);  // found by fuzzing
+    EXPECT_NE(ErrorOf(bad / "invalid-utf8.yaml").find(":2:"), std::string::npos);
+    EXPECT_NE(ErrorOf(bad / "malformed.json").find("malformed.json:3:"), std::string::npos);
+    EXPECT_NE(ErrorOf(bad / "malformed.yaml").find("malformed YAML"), std::string::npos);
+    EXPECT_NE(ErrorOf(bad / "malformed.xml").find("malformed XML"), std::string::npos);
+    EXPECT_NE(ErrorOf(bad / "wrong-type.json").find("'cookbook' is not an OSCAL document type"), std::string::npos);
+    EXPECT_NE(ErrorOf(bad / "wrong-namespace.xml").find("not in the OSCAL namespace"), std::string::npos);
+    EXPECT_NE(ErrorOf(bad / "wrong-version.yaml").find("OSCAL version 2.0.0 is not supported"), std::string::npos);
+    std::string unknown = ErrorOf(bad / "unknown-element.xml");
+    EXPECT_NE(unknown.find("element <paragraph> is not allowed in <control>"), std::string::npos) << unknown;
+    std::string type = ErrorOf(bad / "wrong-value-type.json");
+    EXPECT_NE(type.find("/catalog/metadata/title: expected a string"), std::string::npos) << type;
+}
+
+}  // namespace
+}  // namespace isms::oscal

@@ -4,19 +4,11 @@
 
 #include <set>
 
-#include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
 
 namespace isms::oscal {
 
 namespace {
-
-std::string DerivedUuid(const std::string& seed) {
-    std::string h = crypto::Sha256Hex(seed);
-    h[12] = '4';
-    h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
-}
 
 struct Walker {
     FrameworkData& out;

@@ -8,7 +8,6 @@
 #include <regex>
 #include <set>
 
-#include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
 
@@ -18,14 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kMaxDepth = 32;
-
-// A uuid (version 4 layout) derived from a seed, so that resolving the same profile twice gives the same uuid.
-std::string DerivedUuid(const std::string& seed) {
-    std::string h = crypto::Sha256Hex(seed);
-    h[12] = '4';
-    h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
-}
 
 std::string Base64Decode(const std::string& in) {
     static const std::string kChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -125,10 +116,6 @@ Document LoadHref(const Document& importer, const std::string& href, const Resol
 }
 
 // ---- Selection ----------------------------------------------------------------------------------------------
-
-struct Selection {
-    std::set<std::string> ids;
-};
 
 void AllControls(const Json& node, std::vector<const Json*>& out) {
     for (const auto& c : Arr(node, "controls")) {
@@ -300,14 +287,6 @@ void MergeGroupsInto(Json& target, const Json& groups, Combiner& comb) {
             if (dst.empty()) existing->erase("groups");
         }
     }
-}
-
-void CollectIds(const Json& node, std::vector<std::string>& order) {
-    for (const auto& c : Arr(node, "controls")) {
-        order.push_back(c.value("id", ""));
-        CollectIds(c, order);
-    }
-    for (const auto& g : Arr(node, "groups")) CollectIds(g, order);
 }
 
 // ---- Modify -------------------------------------------------------------------------------------------------
