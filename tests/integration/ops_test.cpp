@@ -212,7 +212,12 @@ TEST(PostgresOutageTest, ServerGoesAwayAndComesBack) {
     ASSERT_EQ(created.exit_code, 0) << created;
     std::string url = admin.substr(0, admin.rfind('/') + 1) + "isms";
     ASSERT_EQ(RunIsms({"--db", url, "init", "--org", "Acme AB"}).exit_code, 0);
+    auto token = RunIsms({"--db", url, "--org", "acme-ab", "--quiet", "token", "create", "--name", "ops", "--role",
+                          "viewer"});
+    ASSERT_EQ(token.exit_code, 0) << token;
+    std::string secret = token.out.substr(0, token.out.find('\n'));
     auto server = ServerProcess::Start(url);
+    server->http().SetDefaultHeader("Authorization", "Bearer " + secret);
     ASSERT_EQ(server->http().Get("/api/v1/health").status, 200);
 
     auto paused = RunProgram(cluster, {"pause", state.path}, {.timeout = 60s});
@@ -280,7 +285,9 @@ TEST_P(ServeOpsTest, SigtermFinishesTheRequestInFlightThenStops) {
 
 TEST_P(ServeOpsTest, LogsAreOneJsonObjectPerLineWithTheRequestFields) {
     Init();
+    std::string token = CreateToken("acme-ab", "viewer", "ops-log");
     auto& server = StartServer();
+    server.http().SetDefaultHeader("Authorization", "Bearer " + token);
     ASSERT_EQ(server.http().Get("/api/v1/organisations", {{"X-Request-Id", "ops-log-1"}}).status, 200);
     ASSERT_EQ(server.http().Get("/api/v1/no-such-route", {{"X-Request-Id", "ops-log-2"}}).status, 404);
     // A request id that would forge log content is replaced.

@@ -415,10 +415,36 @@ OrganisationCopyReport CopyOrganisation(Store& source, Store& target, const std:
                                           "--accept-broken-log to copy anyway)",
                                           source.Describe(), source_log.problem));
 
+    // Accounts are installation-wide: the organisation's members travel with it (password hashes, second factors),
+    // except those the target has already (same account id). A different account under the same user name in the
+    // target is a conflict the operator must settle first.
+    struct Member {
+        std::string id, username;
+    };
+    std::vector<Member> members = source.Read([&](Db& db) {
+        std::vector<Member> out;
+        if (!TableExists(db, "memberships")) return out;
+        db.QueryEach("SELECT u.id, u.username FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.org_id = ? "
+                     "ORDER BY u.id",
+                     {V(report.org_id)}, [&](const Row& r) { out.push_back({r.Str(0), r.Str(1)}); });
+        return out;
+    });
+
     Context ctx = Context::System();
     target.Write(ctx, [&](WriteTx& tx) {
         if (tx.QueryOne("SELECT id FROM organisations WHERE id = ? OR slug = ?", {V(report.org_id), V(slug)}))
             throw Error::Conflict(fmt::format("{} holds the organisation '{}' already", target.Describe(), slug));
+        std::vector<std::string> new_accounts;
+        for (const auto& m : members) {
+            auto existing = tx.QueryOne("SELECT id FROM users WHERE id = ? OR username = ?", {V(m.id), V(m.username)});
+            if (!existing) {
+                new_accounts.push_back(m.id);
+            } else if (existing->Str(0) != m.id) {
+                throw Error::Conflict(fmt::format("{} has another account named '{}' (a member of '{}'); rename or "
+                                                  "remove one of them first",
+                                                  target.Describe(), m.username, slug));
+            }
+        }
         auto tables = ListTables(tx);
         ForeignKeySuspension fks;
         fks.Suspend(tx);
@@ -430,10 +456,20 @@ OrganisationCopyReport CopyOrganisation(Store& source, Store& target, const std:
                 db, loader,
                 [](const TableInfo& t) {
                     if (t.name == "change_log" || t.name == "change_log_head") return false;
-                    return t.name == "organisations" || t.HasColumn("org_id");
+                    return t.name == "organisations" || t.name == "users" || t.HasColumn("org_id");
                 },
                 [&](const TableInfo& t) -> std::pair<std::string, Params> {
                     if (t.name == "organisations") return {" WHERE id = ?", {V(report.org_id)}};
+                    if (t.name == "users") {
+                        if (new_accounts.empty()) return {" WHERE 1 = 0", {}};
+                        std::string in;
+                        Params ids;
+                        for (const auto& id : new_accounts) {
+                            in += in.empty() ? "?" : ", ?";
+                            ids.push_back(V(id));
+                        }
+                        return {" WHERE id IN (" + in + ")", ids};
+                    }
                     return {" WHERE org_id = ?", {V(report.org_id)}};
                 });
             loader.Flush();

@@ -75,7 +75,9 @@ struct OrganisationCopyReport {
 
 // Copies one organisation (by id or slug) from `source` into `target`, which may hold other organisations:
 // every row of a table with an org_id column whose org_id is the organisation (and its row in
-// organisations). Tables without org_id are shared reference data and stay as the target has them.
+// organisations), and the accounts that are its members unless the target has them already (same id; a
+// different account with the same user name is kConflict). Other tables without org_id are shared reference
+// data or installation state (sessions, login throttling) and stay as the target has them.
 //
 // The change log is one chain per store, so the organisation's entries cannot keep their sequence numbers:
 // they are appended to the target's chain in their original order, keeping actor, time, entity, operation
