@@ -145,3 +145,15 @@ export async function seriousA11yViolations(page) {
 export function describeViolations(vs) {
     return vs.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.join(', ')}`).join('\n');
 }
+
+// Signs a page in as `user` (default: the first credentials the server printed at start, e.g. the demo
+// store's users) when the server has accounts; a server without them lets every page in.
+export async function demoLogin(page, server, user) {
+    const cred = user ?? server.credentials?.[0];
+    if (!cred) return;
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('User name').fill(cred.username);
+    await page.getByLabel('Password').fill(cred.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}

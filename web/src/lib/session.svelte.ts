@@ -21,6 +21,8 @@ export interface SessionState {
     org: Membership | null;
     permissions: string[];
     error: string;
+    // The API paths this server offers (from its OpenAPI document): screens whose API is missing stay hidden.
+    paths: string[];
 }
 
 export const session = $state<SessionState>({
@@ -32,7 +34,22 @@ export const session = $state<SessionState>({
     org: null,
     permissions: [],
     error: '',
+    paths: [],
 });
+
+// Whether the server offers an API path (as written in its OpenAPI document, e.g. '/api/v1/records/{type}').
+export function offers(path: string): boolean {
+    return session.paths.includes(path);
+}
+
+async function loadPaths(): Promise<void> {
+    try {
+        const doc = await requestRaw<{ paths?: Record<string, unknown> }>('get', '/api/v1/openapi.json');
+        session.paths = Object.keys(doc.data.paths ?? {});
+    } catch {
+        session.paths = [];
+    }
+}
 
 const kOrgKey = 'isms.org';
 
@@ -51,14 +68,13 @@ function readCookie(name: string): string {
     return '';
 }
 
+type OrgEntry = Partial<Membership> & { permissions?: string[] };
 type MeResponse = {
-    username?: string;
-    display_name?: string;
+    user?: { username?: string; display_name?: string } | null;
+    token?: { name?: string; role?: string };
     csrf_token?: string;
-    organisations?: Array<Partial<Membership> & { org_id?: string }>;
-    memberships?: Array<Partial<Membership> & { org_id?: string; org_slug?: string; org_name?: string }>;
-    permissions?: string[] | Record<string, string[]>;
-    user?: { username?: string; display_name?: string };
+    organisations?: OrgEntry[];
+    organisation?: OrgEntry | null;
 };
 
 function applyCsrf(token?: string): void {
@@ -77,13 +93,12 @@ function chooseOrg(orgs: Membership[]): Membership | null {
     return orgs.find((o) => o.slug === url) ?? orgs.find((o) => o.slug === saved || o.id === saved) ?? orgs[0] ?? null;
 }
 
-let permissionsByOrg: Record<string, string[]> | null = null;
+let permissionsByOrg: Record<string, string[]> = {};
 
-function applyOrg(org: Membership | null, flatPermissions?: string[]): void {
+function applyOrg(org: Membership | null, permissions?: string[]): void {
     session.org = org;
     setOrganisation(org?.slug ?? '');
-    if (permissionsByOrg && org) session.permissions = permissionsByOrg[org.slug] ?? permissionsByOrg[org.id] ?? [];
-    else if (flatPermissions) session.permissions = flatPermissions;
+    session.permissions = permissions ?? (org ? (permissionsByOrg[org.slug] ?? []) : []);
     if (org) {
         try {
             localStorage.setItem(kOrgKey, org.slug);
@@ -94,19 +109,17 @@ function applyOrg(org: Membership | null, flatPermissions?: string[]): void {
 }
 
 function fromMe(me: MeResponse): void {
-    const user = me.user ?? me;
-    session.username = user.username ?? '';
-    session.displayName = user.display_name ?? session.username;
-    const list = me.organisations ?? me.memberships ?? [];
-    session.orgs = list.map((m) => ({
-        id: m.id ?? m.org_id ?? '',
-        slug: m.slug ?? (m as { org_slug?: string }).org_slug ?? m.id ?? '',
-        name: m.name ?? (m as { org_name?: string }).org_name ?? m.slug ?? '',
-        role: m.role ?? 'viewer',
-    }));
+    session.username = me.user?.username ?? me.token?.name ?? '';
+    session.displayName = me.user?.display_name || session.username;
+    const list = me.organisations?.length ? me.organisations : me.organisation ? [me.organisation] : [];
+    permissionsByOrg = {};
+    session.orgs = list.map((m) => {
+        const o = { id: m.id ?? '', slug: m.slug ?? m.id ?? '', name: m.name ?? m.slug ?? '', role: m.role ?? 'viewer' };
+        permissionsByOrg[o.slug] = m.permissions ?? [];
+        return o;
+    });
     applyCsrf(me.csrf_token);
-    permissionsByOrg = me.permissions && !Array.isArray(me.permissions) ? me.permissions : null;
-    applyOrg(chooseOrg(session.orgs), Array.isArray(me.permissions) ? me.permissions : undefined);
+    applyOrg(chooseOrg(session.orgs));
     session.mode = 'accounts';
     session.status = 'signed-in';
 }
@@ -121,7 +134,7 @@ async function openMode(): Promise<void> {
     session.username = '';
     session.displayName = '';
     session.orgs = items;
-    permissionsByOrg = null;
+    permissionsByOrg = {};
     applyOrg(chooseOrg(items), kAll);
     session.status = 'signed-in';
 }
@@ -131,6 +144,7 @@ export async function boot(): Promise<void> {
     setUnauthenticatedHandler(() => {
         session.status = 'signed-out';
     });
+    await loadPaths();
     try {
         const me = await requestRaw<MeResponse>('get', '/api/v1/auth/me');
         fromMe(me.data);
@@ -161,15 +175,12 @@ export async function login(username: string, password: string, totp?: string): 
     try {
         const body: Record<string, string> = { username, password };
         if (totp) body.totp = totp;
-        const res = await requestRaw<MeResponse & { totp_required?: boolean }>('post', '/api/v1/auth/login', { body });
-        if (res.data?.totp_required) return { ok: false, totpRequired: true };
-        applyCsrf(res.data?.csrf_token);
-        const me = await requestRaw<MeResponse>('get', '/api/v1/auth/me');
-        fromMe(me.data);
+        const res = await requestRaw<MeResponse>('post', '/api/v1/auth/login', { body });
+        fromMe(res.data);
         return { ok: true };
     } catch (e) {
         if (e instanceof ApiProblem) {
-            const totp = e.errors.some((x) => x.field === 'totp') || e.code === 'totp_required';
+            const totp = e.errors.some((x) => x.field === 'totp');
             return { ok: false, totpRequired: totp, problem: e };
         }
         throw e;

@@ -1,0 +1,70 @@
+// `make screenshots`: captures each main screen of the web application, served by the real binary over the
+// demo organisation, into docs/screenshots/ (PNG, 1360×900). Screens whose API the server does not offer
+// are skipped and named.
+//
+//   node e2e/screenshots.mjs OUT_DIR      (ISMS_BIN names the binary)
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startServer, launchBrowser, newPage, demoLogin } from './harness.mjs';
+
+const out = resolve(process.argv[2] ?? '../docs/screenshots');
+mkdirSync(out, { recursive: true });
+
+const server = await startServer({ demo: true });
+const browser = await launchBrowser();
+const paths = Object.keys((await (await fetch(`${server.url}/api/v1/openapi.json`)).json()).paths);
+const offers = (p) => paths.includes(p);
+
+// name, URL, what to wait for (a locator factory), the API it needs, optional action before the capture
+const screens = [
+    { name: 'login', url: '/', needs: '/api/v1/auth/login', signedOut: true, ready: (p) => p.getByRole('button', { name: 'Sign in' }) },
+    { name: 'dashboard', url: '/', ready: (p) => p.getByRole('heading', { level: 1, name: 'Dashboard' }) },
+    {
+        name: 'catalog',
+        url: '/catalog?control_type=Detective',
+        needs: '/api/v1/frameworks/{framework}/controls',
+        ready: (p) => p.getByTestId('controls'),
+    },
+    {
+        name: 'catalog-pivot',
+        url: '/catalog?pivot=operational_capabilities,security_properties',
+        needs: '/api/v1/frameworks/{framework}/controls',
+        ready: (p) => p.getByTestId('pivot'),
+    },
+    {
+        name: 'control-detail',
+        url: '/catalog?open=8.16',
+        needs: '/api/v1/frameworks/{framework}/controls/{id}',
+        ready: (p) => p.getByTestId('control-title'),
+    },
+    { name: 'records', url: '/records', needs: '/api/v1/record-types', ready: (p) => p.getByRole('heading', { level: 1, name: 'Records' }) },
+    { name: 'assets', url: '/records/asset', needs: '/api/v1/records/{type}', ready: (p) => p.getByTestId('records') },
+    { name: 'risks', url: '/risks', needs: '/api/v1/risks', ready: (p) => p.getByTestId('risk-register') },
+    { name: 'heatmap', url: '/risks/heatmap', needs: '/api/v1/risks', ready: (p) => p.getByTestId('heatmap') },
+    { name: 'soa', url: '/soa', needs: '/api/v1/soa', ready: (p) => p.getByTestId('soa') },
+    { name: 'admin', url: '/admin', ready: (p) => p.getByRole('heading', { level: 1, name: 'Administration' }) },
+];
+
+const skipped = [];
+try {
+    for (const s of screens) {
+        if (s.needs && !offers(s.needs)) {
+            skipped.push(s.name);
+            continue;
+        }
+        const page = await newPage(browser);
+        if (!s.signedOut) await demoLogin(page, server);
+        await page.goto(`${server.url}${s.url}`);
+        await s.ready(page).first().waitFor({ timeout: 15000 });
+        // let fonts and layout settle: wait until no request is in flight
+        await page.waitForLoadState('networkidle');
+        await page.screenshot({ path: resolve(out, `${s.name}.png`) });
+        if (page.problems.length) console.warn(`${s.name}: ${page.problems.join('; ')}`);
+        await page.context().close();
+        console.log(`captured ${s.name}`);
+    }
+} finally {
+    await browser.close();
+    await server.stop();
+}
+if (skipped.length) console.log(`skipped (API not offered): ${skipped.join(', ')}`);
