@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, newPage, seriousA11yViolations, describeViolations } from './harness.mjs';
+import { startServer, launchBrowser, newPage, signIn, seriousA11yViolations, describeViolations } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -52,6 +52,7 @@ const chipCount = async (page, family, value) => Number(await chip(page, family,
 
 test('filter by two attributes: chips count, the result matches, the URL holds the view', async () => {
     const page = await newPage(browser);
+    await signIn(page, server);
     await page.goto(`${server.url}/catalog`);
     await resultCount(page).getByText(`${controls.length} of ${controls.length} controls`).waitFor();
     assert.equal(await page.getByTestId('controls').locator('tbody tr').count(), controls.length);
@@ -79,6 +80,7 @@ test('filter by two attributes: chips count, the result matches, the URL holds t
     assert.equal(url.searchParams.get('security_properties'), 'Integrity');
     // A bookmark opens the same view.
     const other = await newPage(browser);
+    await signIn(other, server);
     await other.goto(page.url());
     await resultCount(other).getByText(`${both} of ${controls.length} controls`).waitFor();
     assert.deepEqual(describeViolations(await seriousA11yViolations(page)), '');
@@ -88,6 +90,7 @@ test('filter by two attributes: chips count, the result matches, the URL holds t
 
 test('free text, group-by with multi-valued groups and the pivot heat map', async () => {
     const page = await newPage(browser);
+    await signIn(page, server);
     await page.goto(`${server.url}/catalog?q=cloud`);
     const cloud = count((c) => c.id.toLowerCase().includes('cloud') || c.title.toLowerCase().includes('cloud'));
     await resultCount(page).getByText(`${cloud} of ${controls.length} controls`).waitFor();
@@ -117,6 +120,7 @@ test('free text, group-by with multi-valued groups and the pivot heat map', asyn
 
 test('save a view and reopen it', async () => {
     const page = await newPage(browser);
+    await signIn(page, server);
     await page.goto(`${server.url}/catalog?control_type=Detective&security_properties=Integrity&group=theme`);
     const both = count((c) => has(c, 'control_type', 'Detective') && has(c, 'security_properties', 'Integrity'));
     await resultCount(page).getByText(`${both} of ${controls.length} controls`).waitFor();
@@ -129,6 +133,7 @@ test('save a view and reopen it', async () => {
 
     // A fresh page with no filters: open the view from the list.
     const fresh = await newPage(browser);
+    await signIn(fresh, server);
     await fresh.goto(`${server.url}/catalog`);
     await resultCount(fresh).getByText(`${controls.length} of ${controls.length} controls`).waitFor();
     await fresh.getByTestId('views-button').click();
@@ -139,6 +144,7 @@ test('save a view and reopen it', async () => {
     assert.equal(new URL(fresh.url()).searchParams.get('group'), 'theme');
     // A shared link naming only the view opens it too.
     const shared = await newPage(browser);
+    await signIn(shared, server);
     await shared.goto(`${server.url}/catalog?view=detective-integrity`);
     await resultCount(shared).getByText(`${both} of ${controls.length} controls`).waitFor();
     assert.deepEqual([...page.problems, ...fresh.problems, ...shared.problems], []);
@@ -146,6 +152,7 @@ test('save a view and reopen it', async () => {
 
 test('a bad advanced filter shows the server message and keeps the text; the control detail opens and closes', async () => {
     const page = await newPage(browser);
+    await signIn(page, server);
     await page.goto(`${server.url}/catalog`);
     await resultCount(page).getByText(`${controls.length} of ${controls.length} controls`).waitFor();
     await page.getByText('Advanced filter').click();
@@ -173,6 +180,7 @@ test('a bad advanced filter shows the server message and keeps the text; the con
 
 test('Swedish labels on chips and counts', async () => {
     const page = await newPage(browser, { locale: 'sv-SE' });
+    await signIn(page, server);
     await page.goto(`${server.url}/catalog`);
     await page.getByRole('heading', { level: 1, name: 'Säkerhetsåtgärder' }).waitFor();
     await resultCount(page).getByText(`${controls.length} av ${controls.length} åtgärder`).waitFor();

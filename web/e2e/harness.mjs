@@ -20,15 +20,21 @@ const chromiumBin = process.env.CHROMIUM || '/usr/bin/chromium';
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
+let accounts;
+// Whether this binary has accounts (isms init --admin); without them every request acts as administrator.
+export function supportsAccounts() {
+    if (accounts === undefined) accounts = /--admin/.test(execFileSync(ismsBin, ['init', '--help'], { encoding: 'utf8' }));
+    return accounts;
+}
+
 // Runs the CLI against the server's database (the server may be running: SQLite allows a second writer
 // process between the server's transactions).
 export function isms(db, args, opts = {}) {
-    return execFileSync(ismsBin, ['--db', db, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    return execFileSync(ismsBin, ['--db', db, ...args], { encoding: 'utf8', stdio: [opts.input ? 'pipe' : 'ignore', 'pipe', 'pipe'], ...opts });
 }
 
-// The account startServer creates (administrator of its organisation); with `demo` the demo administrator.
+// The account startServer creates (administrator of its organisation); a demo store has its own accounts.
 export const e2eAdmin = { username: 'e2e-admin', password: 'e2e-otter-sings-at-dawn' };
-const demoAdmin = { username: 'astrid', password: 'kvarnberg-administrator' };
 
 // Starts `isms serve` on a free port over a new database. `setup(db)` runs before the server starts
 // (e.g. `isms demo`, creating users). Returns { url, db, dir, stop, signIn(page, account?) }; signIn signs the
@@ -36,13 +42,21 @@ const demoAdmin = { username: 'astrid', password: 'kvarnberg-administrator' };
 export async function startServer({ org = 'E2E Test AB', demo = false, setup } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'isms-e2e-'));
     const db = join(dir, 'isms.db');
-    if (demo) isms(db, ['demo']);
-    else
+    const credentials = [];
+    if (demo) {
+        // The demo store prints its accounts: "  demo account NAME password PASSWORD ROLE".
+        const out = isms(db, ['demo']);
+        for (const m of out.matchAll(/demo account\s+(\S+)\s+password\s+(\S+)\s+(\S+)/g))
+            credentials.push({ username: m[1], password: m[2], role: m[3] });
+        if (!credentials.length) throw new Error(`isms demo printed no demo accounts:\n${out}`);
+    } else {
         isms(db, ['init', '--org', org, '--admin', e2eAdmin.username, '--password-stdin'], {
             input: `${e2eAdmin.password}\n`,
             stdio: ['pipe', 'pipe', 'pipe'],
         });
-    const admin = demo ? demoAdmin : e2eAdmin;
+        credentials.push({ ...e2eAdmin, role: 'administrator' });
+    }
+    const admin = { username: credentials[0].username, password: credentials[0].password };
     if (setup) await setup(db);
     const child = spawn(ismsBin, ['--db', db, 'serve', '--host', '127.0.0.1', '--port', '0'], {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,6 +84,7 @@ export async function startServer({ org = 'E2E Test AB', demo = false, setup } =
         url,
         db,
         dir,
+        credentials,
         log: () => log,
         async signIn(page, account = admin) {
             const res = await page.request.post(`${url}/api/v1/auth/login`, { data: account });
@@ -146,14 +161,50 @@ export function describeViolations(vs) {
     return vs.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.join(', ')}`).join('\n');
 }
 
-// Signs a page in as `user` (default: the first credentials the server printed at start, e.g. the demo
-// store's users) when the server has accounts; a server without them lets every page in.
-export async function demoLogin(page, server, user) {
+const kEnglishLogin = { username: 'User name', password: 'Password', submit: 'Sign in', nav: 'Main' };
+
+// Signs a page in as `user` (default: the server's first account: the administrator, or the demo store's first
+// account) through the login screen. `labels` names the screen's fields in the page's language (default English).
+export async function signIn(page, server, user, labels = kEnglishLogin) {
     const cred = user ?? server.credentials?.[0];
     if (!cred) return;
     await page.goto(`${server.url}/`);
-    await page.getByLabel('User name').fill(cred.username);
-    await page.getByLabel('Password').fill(cred.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.getByLabel(labels.username).fill(cred.username);
+    await page.getByLabel(labels.password).fill(cred.password);
+    await page.getByRole('button', { name: labels.submit }).click();
+    await page.getByRole('navigation', { name: labels.nav }).waitFor();
+}
+
+
+// A small JSON client of the API for test setup, signed in as `user` (default: the first account) when the
+// server has accounts (session cookie + CSRF token). Methods return the parsed body or throw with the
+// problem's detail.
+export async function apiClient(server, user) {
+    const cred = user ?? server.credentials?.[0];
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    if (cred) {
+        const res = await fetch(`${server.url}/api/v1/auth/login`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ username: cred.username, password: cred.password }),
+        });
+        if (!res.ok) throw new Error(`sign-in of ${cred.username} failed: ${res.status} ${await res.text()}`);
+        const body = await res.json();
+        headers.Cookie = res.headers.get('set-cookie').split(';')[0];
+        headers['X-CSRF-Token'] = body.csrf_token;
+    }
+    const call = async (method, path, body) => {
+        const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        const text = await res.text();
+        const data = text ? JSON.parse(text) : null;
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${data?.detail ?? text}`);
+        return data;
+    };
+    return {
+        get: (p) => call('GET', p),
+        post: (p, b) => call('POST', p, b ?? {}),
+        put: (p, b) => call('PUT', p, b ?? {}),
+        patch: (p, b) => call('PATCH', p, b ?? {}),
+        delete: (p) => call('DELETE', p),
+    };
 }

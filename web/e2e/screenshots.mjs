@@ -5,7 +5,7 @@
 //   node e2e/screenshots.mjs OUT_DIR      (ISMS_BIN names the binary)
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startServer, launchBrowser, newPage, demoLogin } from './harness.mjs';
+import { startServer, launchBrowser, newPage, signIn } from './harness.mjs';
 
 const out = resolve(process.argv[2] ?? '../docs/screenshots');
 mkdirSync(out, { recursive: true });
@@ -53,7 +53,7 @@ try {
             continue;
         }
         const page = await newPage(browser);
-        if (!s.signedOut) await demoLogin(page, server);
+        if (!s.signedOut) await signIn(page, server);
         await page.goto(`${server.url}${s.url}`);
         await s.ready(page).first().waitFor({ timeout: 15000 });
         // let fonts and layout settle: wait until no request is in flight

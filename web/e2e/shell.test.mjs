@@ -2,7 +2,7 @@
 // language, verifies the change log, and every screen passes axe-core without serious violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, seriousA11yViolations, describeViolations } from './harness.mjs';
+import { startServer, launchBrowser, newPage, signIn, seriousA11yViolations, describeViolations } from './harness.mjs';
 
 let server;
 let browser;
@@ -17,7 +17,7 @@ after(async () => {
 
 test('the embedded application loads under the server CSP and serves client routes', async () => {
     const page = await newPage(browser);
-    await server.signIn(page);
+    await signIn(page, server);
     const res = await page.goto(`${server.url}/admin`);
     assert.equal(res.status(), 200);
     assert.match(res.headers()['content-security-policy'], /style-src 'self'/);
@@ -32,7 +32,7 @@ test('the embedded application loads under the server CSP and serves client rout
 
 test('navigation, language switch and change-log verification', async () => {
     const page = await newPage(browser);
-    await server.signIn(page);
+    await signIn(page, server);
     await page.goto(`${server.url}/`);
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     assert.deepEqual(describeViolations(await seriousA11yViolations(page)), '');
@@ -59,7 +59,7 @@ test('navigation, language switch and change-log verification', async () => {
 
 test('keyboard only: skip link, navigation and the user menu', async () => {
     const page = await newPage(browser);
-    await server.signIn(page);
+    await signIn(page, server);
     await page.goto(`${server.url}/`);
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     await page.keyboard.press('Tab');

@@ -145,6 +145,32 @@ export async function requestRaw<T>(method: Method, template: string, opts: Requ
     return { data: parsed as T, etag: res.headers.get('ETag'), status: res.status };
 }
 
+// Downloads a file the API produces (CSV, XLSX, …) with the session and organisation, and saves it under
+// the file name the server gives (Content-Disposition) or `fallbackName`.
+export async function downloadFile(path: string, fallbackName: string): Promise<void> {
+    const headers: Record<string, string> = {};
+    if (state.org) headers['X-Isms-Org'] = state.org;
+    const res = await fetch(path, { credentials: 'same-origin', headers });
+    if (!res.ok) {
+        let body: Record<string, unknown> = {};
+        try {
+            body = await res.json();
+        } catch {
+            body = {};
+        }
+        throw new ApiProblem(res.status, body);
+    }
+    const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 async function call<T>(method: Method, template: string, opts?: RequestOptions<unknown>): Promise<T> {
     return (await requestRaw<T>(method, template, opts)).data;
 }

@@ -26,7 +26,7 @@ export function dataLabel(key: string, fallback: string): string {
         const s = svData[key];
         if (s) return s;
     }
-    return fallback.includes('_') && !fallback.includes(' ') ? humanize(fallback) : fallback;
+    return /^[a-z0-9_]+$/.test(fallback) ? humanize(fallback) : fallback;
 }
 
 export function fieldLabel(type: string, f: { name: string; label: string }): string {
