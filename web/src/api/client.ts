@@ -35,6 +35,7 @@ export interface RequestOptions<O> {
     path?: PathParams<O>;
     query?: QueryParams<O> | Record<string, string | number | boolean | undefined>;
     body?: Body<O> | object;
+    raw?: { body: string; type: string }; // a body that is not JSON (CSV imports)
     ifMatch?: string;
     signal?: AbortSignal;
 }
@@ -45,6 +46,15 @@ export interface FieldError {
     allowed?: string[];
     line?: number;
     column?: number;
+}
+
+// The form field a problem detail names: "owner" for "owner", "depends_on[2]", "data.owner", "/data/owner" or
+// "/name" (JSON pointers).
+export function normaliseField(field: string): string {
+    return field
+        .replace(/^\//, '')
+        .replace(/^data[./]/, '')
+        .replace(/(\[\d+\]|\/\d+)$/, '');
 }
 
 // An RFC 9457 problem returned by the server (or a network failure, status 0).
@@ -64,9 +74,9 @@ export class ApiProblem extends Error {
         this.errors = Array.isArray(body.errors) ? body.errors : [];
     }
 
-    // The message for one field, if the server named it.
+    // The message for one field, if the server named it (in any of its spellings, see normaliseField).
     fieldMessage(field: string): string | undefined {
-        return this.errors.find((e) => e.field === field)?.message;
+        return this.errors.find((e) => normaliseField(e.field ?? '') === field)?.message;
     }
 }
 
@@ -116,7 +126,10 @@ export async function requestRaw<T>(method: Method, template: string, opts: Requ
     }
     if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
     let body: string | undefined;
-    if (opts.body !== undefined) {
+    if (opts.raw) {
+        headers['Content-Type'] = opts.raw.type;
+        body = opts.raw.body;
+    } else if (opts.body !== undefined) {
         headers['Content-Type'] = 'application/json';
         body = JSON.stringify(opts.body);
     }

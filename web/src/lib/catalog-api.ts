@@ -5,7 +5,7 @@ import type { ControlDetail } from './catalog';
 // Sets a family of a control to `values` for the organisation, or back to the built-in tags (null).
 export async function overrideAttributes(framework: string, id: string, family: string, values: string[] | null): Promise<ControlDetail> {
     const body = values === null ? { reset: [family] } : { set: { [family]: values } };
-    return (await api.patch('/api/v1/frameworks/{framework}/controls/{id}/attributes', { path: { framework, id }, body })) as ControlDetail;
+    return (await api.put('/api/v1/frameworks/{framework}/controls/{id}/attributes', { path: { framework, id }, body })) as ControlDetail;
 }
 
 export interface TextImportResult {
@@ -16,7 +16,7 @@ export interface TextImportResult {
 
 // Imports descriptions (CSV text with an id column) from the organisation's licensed copy.
 export async function importTexts(framework: string, csv: string, source: string): Promise<TextImportResult> {
-    return (await api.post('/api/v1/frameworks/{framework}/texts', { path: { framework }, body: { csv, source } })) as TextImportResult;
+    return (await api.post('/api/v1/frameworks/{framework}/texts', { path: { framework }, query: { source }, raw: { body: csv, type: 'text/csv' } })) as TextImportResult;
 }
 
 // Every control of the built-in framework as {id, title} (for fields that link to controls), loaded once.

@@ -1,6 +1,5 @@
 // Helpers for forms that save to the API: turning a refused save (problem+json) into messages per field.
-import { ApiProblem } from '../api/client';
-import { problemField } from './records';
+import { ApiProblem, normaliseField } from '../api/client';
 
 export interface SaveErrors {
     fields: Record<string, string>; // field → message, shown next to the field
@@ -12,7 +11,7 @@ export function saveErrors(e: unknown, knownFields: string[]): SaveErrors {
     const fields: Record<string, string> = {};
     const unplaced: string[] = [];
     for (const d of e.errors) {
-        const f = problemField(d.field ?? '');
+        const f = normaliseField(d.field ?? '');
         const msg = d.allowed?.length && !d.message.includes(d.allowed[0]) ? `${d.message} (${d.allowed.join(', ')})` : d.message;
         if (f && knownFields.includes(f)) fields[f] = fields[f] ? `${fields[f]}; ${msg}` : msg;
         else unplaced.push(d.field ? `${d.field}: ${msg}` : msg);

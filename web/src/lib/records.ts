@@ -157,10 +157,6 @@ export function forgetLinkOptions(type: string): void {
     optionCache.delete(type);
 }
 
-// The field a problem detail names: "owner" for "owner", "depends_on[2]" or "data.owner".
-export function problemField(field: string): string {
-    return field.replace(/^data\./, '').replace(/\[\d+\]$/, '');
-}
 
 export function isEmpty(v: unknown): boolean {
     return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
