@@ -137,7 +137,8 @@ test('save a view and reopen it', async () => {
     await fresh.goto(`${server.url}/catalog`);
     await resultCount(fresh).getByText(`${controls.length} of ${controls.length} controls`).waitFor();
     await fresh.getByTestId('views-button').click();
-    await fresh.getByTestId('views-dialog').getByRole('button', { name: 'detective-integrity' }).click();
+    // (exact: the delete button's name, "Delete view detective-integrity", contains the view's name)
+    await fresh.getByTestId('views-dialog').getByRole('button', { name: 'detective-integrity', exact: true }).click();
     await resultCount(fresh).getByText(`${both} of ${controls.length} controls`).waitFor();
     assert.equal(await chip(fresh, 'control_type', 'Detective').getAttribute('aria-pressed'), 'true');
     assert.equal(await chip(fresh, 'security_properties', 'Integrity').getAttribute('aria-pressed'), 'true');
@@ -155,7 +156,8 @@ test('a bad advanced filter shows the server message and keeps the text; the con
     await signIn(page, server);
     await page.goto(`${server.url}/catalog`);
     await resultCount(page).getByText(`${controls.length} of ${controls.length} controls`).waitFor();
-    await page.getByText('Advanced filter').click();
+    // The disclosure (its textarea has a visually hidden label of the same text).
+    await page.locator('summary', { hasText: 'Advanced filter' }).click();
     await page.locator('#catalog-where').fill('control_typ = Detective');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.locator('#catalog-where-err').getByText(/control_type/).waitFor();
@@ -180,7 +182,8 @@ test('a bad advanced filter shows the server message and keeps the text; the con
 
 test('Swedish labels on chips and counts', async () => {
     const page = await newPage(browser, { locale: 'sv-SE' });
-    await signIn(page, server);
+    // The browser's language decides the login screen's too.
+    await signIn(page, server, undefined, { username: 'Användarnamn', password: 'Lösenord', submit: 'Logga in', nav: 'Huvudmeny' });
     await page.goto(`${server.url}/catalog`);
     await page.getByRole('heading', { level: 1, name: 'Säkerhetsåtgärder' }).waitFor();
     await resultCount(page).getByText(`${controls.length} av ${controls.length} åtgärder`).waitFor();

@@ -50,9 +50,9 @@ test('asset → risk → score → treatment with two controls → SoA → appro
     await page.goto(`${server.url}/risks`);
     await page.getByTestId('new-risk').click();
     await page.getByRole('heading', { level: 1, name: 'New risk' }).waitFor();
-    await page.getByLabel('Title', { exact: true }).fill('Payroll data disclosed through a misconfigured bucket');
+    await page.getByRole('textbox', { name: 'Title', exact: true }).fill('Payroll data disclosed through a misconfigured bucket');
     const form = page.getByTestId('risk-form');
-    await form.locator('[data-field="assets"]').getByLabel(new RegExp(`^${assetId} `)).check();
+    await form.locator('[data-field="assets"]').getByRole('checkbox', { name: new RegExp(`^${assetId} `) }).check();
     await form.locator('[data-field="threats"] input[type="checkbox"]').first().check();
     await form.locator('[data-field="vulnerabilities"] input[type="checkbox"]').first().check();
     await page.getByLabel('Risk owner').selectOption(owner.id);

@@ -76,6 +76,24 @@ Json ListSchema() {
             {"required", {"framework", "count", "total", "controls"}}};
 }
 
+// One field of the query language (cat::VocabularyJson).
+Json VocabularyFieldSchema() {
+    return {{"type", "object"},
+            {"properties",
+             {{"name", {{"type", "string"}}},
+              {"description", {{"type", "string"}}},
+              {"free_text", {{"type", "boolean"}, {"description", "values are free text, not a closed list"}}},
+              {"multi_valued", {{"type", "boolean"}}},
+              {"overridable", {{"type", "boolean"}, {"description", "an organisation may override its tags"}}},
+              {"values",
+               {{"type", "array"},
+                {"items",
+                 {{"type", "object"},
+                  {"properties", {{"value", {{"type", "string"}}}, {"count", {{"type", "integer"}}}}},
+                  {"required", {"value", "count"}}}}}}}},
+            {"required", {"name", "description", "free_text", "multi_valued", "overridable", "values"}}};
+}
+
 Json ViewSchema(bool name_required) {
     Json s = {{"type", "object"},
               {"properties",
@@ -282,7 +300,8 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                {.summary = "The fields of the query language with their values and how many controls carry each",
                 .tag = "catalog",
                 .response_schema = {{"type", "object"},
-                                    {"properties", {{"fields", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}},
+                                    {"properties", {{"fields", {{"type", "array"}, {"items", VocabularyFieldSchema()}}}}},
+                                    {"required", {"fields"}}},
                 .errors = {404}},
                [&app](Request& req) {
                    return Response::FromJson(cat::VocabularyJson(app.catalog().VocabularyOf(req.ctx, req.Param("framework"))));

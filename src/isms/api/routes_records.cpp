@@ -37,7 +37,23 @@ Json RecordSchema() {
 }
 
 Json ItemsOf(Json item_schema) {
-    return {{"type", "object"}, {"properties", {{"items", {{"type", "array"}, {"items", std::move(item_schema)}}}}}};
+    return {{"type", "object"},
+            {"properties", {{"items", {{"type", "array"}, {"items", std::move(item_schema)}}}}},
+            {"required", {"items"}}};
+}
+
+// One record whose review or expiry is due (RecordService::Due).
+Json DueSchema() {
+    return {{"type", "object"},
+            {"properties",
+             {{"type", {{"type", "string"}}},
+              {"type_title", {{"type", "string"}}},
+              {"id", {{"type", "string"}}},
+              {"title", {{"type", "string"}}},
+              {"state", {{"type", "string"}}},
+              {"next_review", {{"type", "string"}, {"format", "date"}}},
+              {"days_left", {{"type", "integer"}, {"description", "negative when overdue"}}}}},
+            {"required", {"type", "type_title", "id", "title", "state", "next_review", "days_left"}}};
 }
 
 const Json kDataBody = {{"type", "object"},
@@ -416,7 +432,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                {.summary = "Records of every type whose review or expiry date has passed or falls within N days",
                 .tag = tag,
                 .params = {{"within", "query", "days ahead (default 30)", false, "integer"}},
-                .response_schema = ItemsOf({{"type", "object"}}),
+                .response_schema = ItemsOf(DueSchema()),
                 .errors = {400}},
                [&svc](Request& req) {
                    Json items = Json::array();

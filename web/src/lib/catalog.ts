@@ -3,6 +3,7 @@
 //
 // The server evaluates every filter (GET …/controls?where=…); the client only counts, for the facet chips,
 // how many controls each value would leave — a membership test on attribute lists, not a second evaluator.
+import type { Result } from '../api/client';
 
 export interface ControlSummary {
     id: string;
@@ -47,14 +48,8 @@ export interface ControlListResult {
     pivot?: PivotResult;
 }
 
-export interface VocabularyField {
-    name: string;
-    description: string;
-    free_text: boolean;
-    multi_valued: boolean;
-    overridable: boolean;
-    values: Array<{ value: string; count: number }>;
-}
+// One field of the query language, as GET …/vocabulary documents it.
+export type VocabularyField = Result<'/api/v1/frameworks/{framework}/vocabulary', 'get'>['fields'][number];
 
 export interface SavedView {
     name: string;
