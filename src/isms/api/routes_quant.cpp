@@ -73,6 +73,7 @@ void RegisterQuantRoutes(Router& router, app::App& app) {
                 .request_schema = {{"type", "object"},
                                    {"properties",
                                     {{"risks", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                                     {"where", {{"type", "string"}}},
                                      {"options", kOptions}}}}},
                [&q](Request& req) {
                    Json body = req.body.empty() ? Json::object() : req.JsonBody();
@@ -83,6 +84,11 @@ void RegisterQuantRoutes(Router& router, app::App& app) {
                            if (!id.is_string()) throw Error::InvalidInput("'risks' must be a list of risk ids");
                            r.risk_ids.push_back(id.get<std::string>());
                        }
+                   }
+                   if (body.contains("where")) {
+                       if (!body["where"].is_string())
+                           throw Error::InvalidInput("'where' must be a where-clause (text)", {{"where", "not text"}});
+                       r.where = body["where"].get<std::string>();
                    }
                    r.options = quant::QuantService::OptionsFromJson(body.value("options", Json::object()));
                    return Response::FromJson(RunJson(q.Run(req.ctx, r)), 201);

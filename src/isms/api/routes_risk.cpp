@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "isms/api/routes.hpp"
+#include "isms/risk/select.hpp"
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
 #include "isms/risk/reports.hpp"
@@ -201,7 +202,8 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                            {"asset", "query", "only risks on this asset"},
                            {"status", "query", "only risks in this status"},
                            {"control", "query", "only risks whose treatment chose this control"},
-                           {"include_closed", "query", "also closed risks (default true)", false, "boolean"}},
+                           {"include_closed", "query", "also closed risks (default true)", false, "boolean"},
+                           {"where", "query", "attribute query over the risks (docs/risk.md), e.g. level in (high, critical)"}},
                 .response_schema = ListOf(kRisk),
                 .errors = {400}},
                [&app](Request& req) {
@@ -212,7 +214,8 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                    f.control = req.Query("control");
                    f.include_closed = Flag(req, "include_closed", true);
                    Json items = Json::array();
-                   for (const auto& k : app.risks().List(req.ctx, f)) items.push_back(k.ToJson());
+                   for (const auto& k : risk::SelectRisks(app.risks().List(req.ctx, f), req.Query("where")))
+                       items.push_back(k.ToJson());
                    return Response::FromJson({{"items", items}});
                });
     router.Add("POST", "/api/v1/risks",

@@ -1,5 +1,7 @@
 #include "isms/app/app.hpp"
 
+#include "isms/risk/select.hpp"
+
 #include <cstdlib>
 
 #include "isms/catalog/reference_data.hpp"
@@ -39,10 +41,17 @@ App::App(const AppOptions& options) {
                                                   *record_directory_);
     risk_reports_ = std::make_unique<risk::RiskReports>(*risks_, *risk_library_, *catalog_, *record_directory_);
     soa_ = std::make_unique<soa::StatementOfApplicability>(*store_, *catalog_, *record_directory_);
-    quant_ = std::make_unique<quant::QuantService>(*store_, [this](const Context& ctx, const std::string& id) {
-        auto k = risks_->Find(ctx, id);
-        return k ? std::optional<std::string>(k->title) : std::nullopt;
-    });
+    quant_ = std::make_unique<quant::QuantService>(
+        *store_,
+        [this](const Context& ctx, const std::string& id) {
+            auto k = risks_->Find(ctx, id);
+            return k ? std::optional<std::string>(k->title) : std::nullopt;
+        },
+        [this](const Context& ctx, const std::string& where) {
+            std::vector<std::string> ids;
+            for (const auto& r : risk::SelectRisks(risks_->List(ctx), where)) ids.push_back(r.id);
+            return ids;
+        });
     accounts_ = std::make_unique<auth::AccountService>(*store_);
     sessions_ = std::make_unique<auth::SessionService>(*store_);
     tokens_ = std::make_unique<auth::TokenService>(*store_);

@@ -142,7 +142,12 @@ void RegisterQuant(CLI::App& root, Globals& g) {
     };
     auto* run = quant->add_subcommand("run", "simulate the organisation's risks (all with an estimate, or --risk …) "
                                              "and store the run with its inputs and seed");
+    static std::string where;
     run->add_option("--risk", risks, "only these risks (repeatable)");
+    run->add_option("--where", where,
+                    "only the risks this clause selects, e.g. \"level in (high, critical) and cia = C\" (fields: "
+                    "id, title, owner, status, approach, assets, threats, vulnerabilities, cia, level, residual_level, "
+                    "treatment, controls, closed, accepted)");
     run->add_option("--years", years, "simulated years")->capture_default_str();
     run->add_option("--seed", seed, "random seed (the same seed reproduces the same figures)")->capture_default_str();
     run->add_option("--threads", threads, "threads (0 = all cores); results do not depend on it");
@@ -152,7 +157,7 @@ void RegisterQuant(CLI::App& root, Globals& g) {
     run->callback([&g, options] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
-        quant::RunRequest req{risks, options()};
+        quant::RunRequest req{risks, where, options()};
         auto stored = app->quant().Run(ctx, req);
         WriteSvg(svg, stored.result, "Loss exceedance");
         PrintResult(stored.result, g, stored.id);

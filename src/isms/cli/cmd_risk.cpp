@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "isms/cli/cli.hpp"
+#include "isms/risk/select.hpp"
 #include "isms/cli/options.hpp"
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
@@ -324,6 +325,7 @@ void RegisterRegister(CLI::App* risk, Globals& g) {
     struct ListOpts {
         risk::RiskFilter f;
         bool open = false;
+        std::string where;
     };
     auto lo = std::make_shared<ListOpts>();
     auto* list = risk->add_subcommand("list", "the risk register");
@@ -332,12 +334,16 @@ void RegisterRegister(CLI::App* risk, Globals& g) {
     list->add_option("--status", lo->f.status, "only risks in this status");
     list->add_option("--control", lo->f.control, "only risks whose treatment chose this control");
     list->add_flag("--open", lo->open, "leave out closed risks");
+    list->add_option("--where", lo->where,
+                     "attribute query, e.g. \"level in (high, critical) and treatment != avoid\" (fields: id, title, "
+                     "owner, status, approach, assets, threats, vulnerabilities, cia, level, residual_level, treatment, "
+                     "controls, closed, accepted)");
     list->callback([&g, lo] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
         auto f = lo->f;
         f.include_closed = !lo->open;
-        PrintRisks(app->risks().List(ctx, f), g);
+        PrintRisks(risk::SelectRisks(app->risks().List(ctx, f), lo->where), g);
     });
 
     auto id = std::make_shared<std::string>();

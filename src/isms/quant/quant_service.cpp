@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
@@ -177,7 +179,20 @@ StoredRun QuantService::Run(const Context& ctx, const RunRequest& request) {
     RequirePermission(ctx, Permission::kRiskWrite);
     std::vector<Estimate> estimates = ListEstimates(ctx);
     std::vector<RiskModel> models;
-    if (request.risk_ids.empty()) {
+    const bool has_where = request.where.find_first_not_of(" \t\r\n") != std::string::npos;
+    if (has_where) {
+        if (!select_) throw Error::InvalidInput("this installation cannot select risks with a where-clause");
+        auto ids = select_(ctx, request.where);
+        std::set<std::string> selected(ids.begin(), ids.end());
+        std::set<std::string> named(request.risk_ids.begin(), request.risk_ids.end());
+        for (const auto& e : estimates)
+            if (selected.count(e.risk_id) && (named.empty() || named.count(e.risk_id))) models.push_back(ModelOf(e));
+        if (models.empty())
+            throw Error::InvalidInput(
+                fmt::format("no risk with a quantitative estimate matches '{}' ({} risk(s) match, none estimated)",
+                            request.where, ids.size()),
+                {{"where", "no estimated risk matches"}});
+    } else if (request.risk_ids.empty()) {
         for (const auto& e : estimates) models.push_back(ModelOf(e));
     } else {
         for (const auto& id : request.risk_ids) {
@@ -196,6 +211,7 @@ StoredRun QuantService::Run(const Context& ctx, const RunRequest& request) {
     run.created_at = time::NowUtc();
     run.created_by = ctx.actor;
     run.options = OptionsToJson(request.options);
+    if (has_where) run.options["where"] = request.where;
     run.inputs = Json::array();
     for (const auto& m : models) run.inputs.push_back(m.ToJson());
     run.result = RunModels(models, request.options);

@@ -18,6 +18,9 @@ namespace isms::quant {
 
 // Finds a risk of the caller's organisation: its title, or nullopt when it does not exist (there).
 using RiskLookup = std::function<std::optional<std::string>(const Context&, const std::string& risk_id)>;
+// The ids of the risks a where-clause of the attribute query language selects (risk/select.hpp); throws
+// kInvalidInput for a bad clause.
+using RiskSelector = std::function<std::vector<std::string>(const Context&, const std::string& where)>;
 
 struct Estimate {
     std::string risk_id;
@@ -28,6 +31,9 @@ struct Estimate {
 
 struct RunRequest {
     std::vector<std::string> risk_ids;  // empty = every risk with an estimate
+    // A where-clause over the risks (risk/select.hpp): the risks it selects that have an estimate (with
+    // risk_ids: those among them). Kept with the run's options.
+    std::string where;
     SimulationOptions options;
 };
 
@@ -41,7 +47,8 @@ struct StoredRun {
 
 class QuantService {
 public:
-    QuantService(store::Store& store, RiskLookup lookup) : store_(store), lookup_(std::move(lookup)) {}
+    QuantService(store::Store& store, RiskLookup lookup, RiskSelector select = {})
+        : store_(store), lookup_(std::move(lookup)), select_(std::move(select)) {}
 
     Estimate SetEstimate(const Context& ctx, const std::string& risk_id, const Json& model);
     std::optional<Estimate> GetEstimate(const Context& ctx, const std::string& risk_id);
@@ -66,6 +73,7 @@ public:
 private:
     store::Store& store_;
     RiskLookup lookup_;
+    RiskSelector select_;
 };
 
 // Compares inherent and residual results: reduction of expected annual loss, treatment cost, and return on
