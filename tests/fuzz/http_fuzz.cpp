@@ -47,7 +47,7 @@ void EnsureSession(World& w) {
     if (!w.session.empty() && w.app->sessions().Authenticate(w.session)) return;
     w.session.clear();
     try {
-        auto s = w.app->sessions().Login({"astrid", "kvarnberg-administrator", "", "127.0.0.1", "fuzz"});
+        auto s = w.app->sessions().Login({"mikael", "kvarnberg-administrator", "", "127.0.0.1", "fuzz"});
         w.session = s.id;
         w.csrf = s.csrf_token;
     } catch (const Error&) {

@@ -236,8 +236,8 @@ class IntegrationTest : public ::testing::TestWithParam<std::string> {
     }
     // `isms init --org NAME`; fails the test (ADD_FAILURE) unless it exits 0.
     ProcessResult Init(const std::string& org_name = "Acme AB");
-    // `isms demo`; fails the test unless it exits 0. Its accounts (app/demo.hpp: astrid administrator, malin
-    // isms_manager, johan risk_owner, sara auditor, erik contributor, lena viewer) have kDemoPassword-style
+    // `isms demo`; fails the test unless it exits 0. Its accounts (app/demo.hpp: mikael administrator, anna
+    // isms_manager, maria risk_owner, nils auditor, fatima contributor, lars viewer) have kDemoPassword-style
     // passwords "kvarnberg-<role with '-'>", e.g. "kvarnberg-administrator".
     ProcessResult Demo();
     // Creates an account with `role` in the organisation `org` (slug) through the CLI (password on stdin);

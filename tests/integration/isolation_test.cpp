@@ -170,7 +170,7 @@ TEST_P(IsolationTest, AnotherOrganisationsAdministratorCannotReachTheDemoOrganis
     CreateToken("other", "viewer", "other-ci");
     auto& server = StartServer();
     auto a = server.NewClient();
-    SignIn(a, "astrid", "kvarnberg-administrator");
+    SignIn(a, "mikael", "kvarnberg-administrator");
     auto b = server.NewClient();
     SignIn(b, "mallory", kTestPassword);
     const std::string a_id = a.Get("/api/v1/auth/me").Json()["organisation"]["id"];
@@ -204,7 +204,7 @@ TEST_P(IsolationTest, AnotherOrganisationsAdministratorCannotReachTheDemoOrganis
         if (!b_all.count(v) && v.size() >= 4 && !short_number) priv.insert(v);
     }
     ASSERT_TRUE(priv.count("kvarnberg")) << "the demo organisation's slug is private to it";
-    ASSERT_TRUE(priv.count("astrid"));
+    ASSERT_TRUE(priv.count("mikael"));
 
     // 1. Naming A in X-Isms-Org: 404 on every authenticated operation.
     for (const auto& op : ops_) {
@@ -301,7 +301,7 @@ TEST_P(IsolationTest, AnotherOrganisationsAdministratorCannotReachTheDemoOrganis
     auto changes = store().Sql("SELECT COUNT(*) FROM change_log WHERE actor = 'user:mallory' AND org_id = '" + a_id + "'");
     EXPECT_EQ(changes.out, "0\n") << changes;
     EXPECT_EQ(b.Get("/api/v1/auth/me").status, 200) << "mallory's session must have lasted the whole walk";
-    EXPECT_EQ(a.Get("/api/v1/users/astrid").Json()["disabled"], false);
+    EXPECT_EQ(a.Get("/api/v1/users/mikael").Json()["disabled"], false);
     EXPECT_EQ(Isms({"log", "verify"}).exit_code, 0);
 }
 

@@ -334,13 +334,13 @@ TEST_P(SecurityTest, HttpsServesWithHstsAndASecureHostOnlyCookie) {
 TEST_P(SecurityTest, DemoCredentialsArePrintedOnlyForTheDemoStoreAndOnlyWhileValid) {
     Demo();
     auto& demo = StartServer();
-    EXPECT_NE(demo.Output().find("astrid"), std::string::npos) << demo.Output();
+    EXPECT_NE(demo.Output().find("mikael"), std::string::npos) << demo.Output();
     EXPECT_NE(demo.Output().find("kvarnberg-administrator"), std::string::npos) << demo.Output();
     auto http = demo.NewClient();
-    SignIn(http, "lena", "kvarnberg-viewer");
+    SignIn(http, "lars", "kvarnberg-viewer");
     EXPECT_EQ(http.Get("/api/v1/auth/me").Json()["organisation"]["role"], "viewer");
     StopServer();
-    auto reset = Isms({"user", "reset-password", "astrid", "--password-stdin"}, {.stdin_data = "lingonberry-harbour-at-dusk\n"});
+    auto reset = Isms({"user", "reset-password", "mikael", "--password-stdin"}, {.stdin_data = "lingonberry-harbour-at-dusk\n"});
     ASSERT_EQ(reset.exit_code, 0) << reset;
     auto& again = StartServer();
     EXPECT_EQ(again.Output().find("kvarnberg-administrator"), std::string::npos) << "a changed password is not printed";
@@ -352,7 +352,7 @@ TEST_P(SecurityTest, AnOrdinaryStoreHasNoDefaultPasswordAndPrintsNone) {
     auto& server = StartServer();
     EXPECT_EQ(server.Output().find("demo"), std::string::npos) << server.Output();
     EXPECT_EQ(server.Output().find("password"), std::string::npos) << server.Output();
-    for (const auto& [user, pw] : {std::pair{"astrid", "kvarnberg-administrator"}, {"admin", "admin"}, {"anna", "anna"}})
+    for (const auto& [user, pw] : {std::pair{"mikael", "kvarnberg-administrator"}, {"admin", "admin"}, {"anna", "anna"}})
         EXPECT_EQ(server.http().Post("/api/v1/auth/login", {{"username", user}, {"password", pw}}).status, 401) << user;
 }
 

@@ -15,6 +15,7 @@ org::Organisation SeedDemo(App& app) {
     // Each domain adds its part of the story here (records, risks, SoA, audits, …).
     SeedCatalogViews(app, org);
     SeedDemoRecords(app, org.id);
+    SeedDemoRisks(app, org.id);
     return org;
 }
 

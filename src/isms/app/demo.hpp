@@ -20,6 +20,9 @@ void SeedCatalogViews(App& app, const org::Organisation& org);
 
 // The demo's ISMS records (demo_records.cpp), called by SeedDemo.
 void SeedDemoRecords(App& app, const std::string& org_id);
+// The demo's risk register, treatment plan, acceptances, FAIR estimates and an approved Statement of
+// Applicability (demo_risk.cpp), called by SeedDemo after the records it links to. Idempotent.
+void SeedDemoRisks(App& app, const std::string& org_id);
 
 inline constexpr const char* kDemoOrgSlug = "kvarnberg";
 inline constexpr const char* kDemoOrgName = "Kvarnberg Cloud AB";
@@ -30,14 +33,15 @@ struct DemoAccount {
     Role role;
     const char* password;
 };
-// One account per role in the demo organisation.
+// One account per role in the demo organisation, each the account of a person record of the demo
+// (demo_records.cpp links them by username).
 inline constexpr DemoAccount kDemoAccounts[] = {
-    {"astrid", "Astrid Lindqvist (IT operations lead)", Role::kAdministrator, "kvarnberg-administrator"},
-    {"malin", "Malin Berg (CISO)", Role::kIsmsManager, "kvarnberg-isms-manager"},
-    {"johan", "Johan Ek (CTO)", Role::kRiskOwner, "kvarnberg-risk-owner"},
-    {"sara", "Sara Nyström (internal auditor)", Role::kAuditor, "kvarnberg-auditor"},
-    {"erik", "Erik Holm (platform engineer)", Role::kContributor, "kvarnberg-contributor"},
-    {"lena", "Lena Dahl (CFO)", Role::kViewer, "kvarnberg-viewer"},
+    {"mikael", "Mikael Öberg (IT support)", Role::kAdministrator, "kvarnberg-administrator"},
+    {"anna", "Anna Lindqvist (CISO)", Role::kIsmsManager, "kvarnberg-isms-manager"},
+    {"maria", "Maria Holm (CTO)", Role::kRiskOwner, "kvarnberg-risk-owner"},
+    {"nils", "Nils Wallin (internal auditor)", Role::kAuditor, "kvarnberg-auditor"},
+    {"fatima", "Fatima Rahimi (platform engineering lead)", Role::kContributor, "kvarnberg-contributor"},
+    {"lars", "Lars Bergström (CFO)", Role::kViewer, "kvarnberg-viewer"},
 };
 
 // The demo accounts that still have their demo password, for the banner of `isms serve`; empty unless the

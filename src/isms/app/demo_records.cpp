@@ -110,7 +110,7 @@ void SeedDemoRecords(App& app, const std::string& org_id) {
         {"Elin Andersson", "elin.andersson@kvarnberg.se", "", "Data protection officer", "Legal", {"ROL-3"}},
         {"Karin Svensson", "karin.svensson@kvarnberg.se", "karin", "Customer success manager", "Operations", {}},
         {"Mikael Öberg", "mikael.oberg@kvarnberg.se", "mikael", "IT support", "Operations", {}},
-        {"Nils Wallin", "nils.wallin@revisionsbyran.example", "", "Internal auditor (consultant)", "External",
+        {"Nils Wallin", "nils.wallin@revisionsbyran.example", "nils", "Internal auditor (consultant)", "External",
          {"ROL-6"}},
         {"Ida Johansson", "ida.johansson@kvarnberg.se", "ida", "Frontend developer", "Engineering", {"ROL-5"}},
         {"Peter Karlsson", "peter.karlsson@kvarnberg.se", "", "Support engineer", "Operations", {}},

@@ -225,7 +225,7 @@ void RegisterLibrary(CLI::App* risk, Globals& g) {
         io::Table t{{"id", "category", kind == risk::LibraryKind::kThreat ? "affects" : "controls", "name", "source"},
                     {}};
         for (const auto& e : entries)
-            t.rows.push_back({e.id, e.category, Join(kind == risk::LibraryKind::kThreat ? e.affects : e.controls, ""),
+            t.rows.push_back({e.id, e.category, kind == risk::LibraryKind::kThreat ? Join(e.affects, "") : Join(e.controls, ", "),
                               e.name,
                               std::string(e.builtin ? (e.edited ? "built-in, edited" : "built-in") : "own") +
                                   (e.retired ? ", retired" : "")});
