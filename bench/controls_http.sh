@@ -17,6 +17,7 @@ WRK_THREADS=${WRK_THREADS:-2}
 ROUNDS=${ROUNDS:-3}
 ENDPOINT=${ENDPOINT:-/api/v1/frameworks/iso27001-2022/controls?where=control_type%3DDetective%20and%20security_properties%3DIntegrity}
 MINIMAL=/api/v1/bench/minimal
+MINIMAL_AUTH=/api/v1/bench/minimal-authenticated
 
 for f in "$build/isms" "$build/bench/isms_bench_http_server"; do
   [ -x "$f" ] || { echo "controls_http.sh: $f not built (make build)" >&2; exit 2; }
@@ -36,6 +37,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 "$build/isms" --db "$tmp/bench.db" --quiet demo
+token=$("$build/isms" --db "$tmp/bench.db" --org kvarnberg --quiet token create --name bench --role viewer)
 "$build/bench/isms_bench_http_server" --db "$tmp/bench.db" >"$tmp/server.out" 2>"$tmp/server.err" &
 server=$!
 port=""
@@ -47,7 +49,7 @@ for _ in $(seq 300); do
 done
 [ -n "$port" ] || { echo "controls_http.sh: the server did not start" >&2; exit 1; }
 base="http://127.0.0.1:$port"
-org=(-H "X-Isms-Org: kvarnberg")
+org=(-H "X-Isms-Org: kvarnberg" -H "Authorization: Bearer $token")
 
 # The endpoint must answer 200 with a non-empty selection, or the numbers mean nothing.
 check=$(curl -sS -o "$tmp/check.json" -w '%{http_code}' "${org[@]}" "$base$ENDPOINT")
@@ -68,15 +70,22 @@ rate() {
 
 rate "$ENDPOINT" 1 >/dev/null
 rate "$MINIMAL" 1 >/dev/null
-e_sum=0; m_sum=0
+rate "$MINIMAL_AUTH" 1 >/dev/null
+e_sum=0; m_sum=0; a_sum=0
 for r in $(seq "$ROUNDS"); do
-  # Alternate which goes first so that drift (thermal, neighbours) does not favour one side.
-  if (( r % 2 )); then e=$(rate "$ENDPOINT" "$DURATION"); m=$(rate "$MINIMAL" "$DURATION")
-  else m=$(rate "$MINIMAL" "$DURATION"); e=$(rate "$ENDPOINT" "$DURATION"); fi
-  echo "round $r: endpoint $e req/s, minimal $m req/s"
+  # Rotate which goes first so that drift (thermal, neighbours) does not favour one side.
+  case $(( r % 3 )) in
+    1) e=$(rate "$ENDPOINT" "$DURATION"); m=$(rate "$MINIMAL" "$DURATION"); a=$(rate "$MINIMAL_AUTH" "$DURATION") ;;
+    2) m=$(rate "$MINIMAL" "$DURATION"); a=$(rate "$MINIMAL_AUTH" "$DURATION"); e=$(rate "$ENDPOINT" "$DURATION") ;;
+    0) a=$(rate "$MINIMAL_AUTH" "$DURATION"); e=$(rate "$ENDPOINT" "$DURATION"); m=$(rate "$MINIMAL" "$DURATION") ;;
+  esac
+  echo "round $r: endpoint $e req/s, minimal $m req/s, minimal behind authentication $a req/s"
   e_sum=$(awk -v a="$e_sum" -v b="$e" 'BEGIN {print a + b}')
   m_sum=$(awk -v a="$m_sum" -v b="$m" 'BEGIN {print a + b}')
+  a_sum=$(awk -v x="$a_sum" -v b="$a" 'BEGIN {print x + b}')
 done
-awk -v e="$e_sum" -v m="$m_sum" -v n="$ROUNDS" -v c="$CONNECTIONS" -v d="$DURATION" -v url="$ENDPOINT" 'BEGIN {
-  printf "{\"benchmark\":\"controls_http\",\"endpoint\":\"%s\",\"endpoint_rps\":%.1f,\"minimal_rps\":%.1f,\"ratio\":%.3f,\"connections\":%d,\"duration_s\":%d,\"rounds\":%d}\n",
-         url, e / n, m / n, (m > 0 ? e / m : 0), c, d, n }'
+# ratio: against the bare minimal route; ratio_authenticated: against the minimal route behind the same
+# authentication (the endpoint's own work alone).
+awk -v e="$e_sum" -v m="$m_sum" -v a="$a_sum" -v n="$ROUNDS" -v c="$CONNECTIONS" -v d="$DURATION" -v url="$ENDPOINT" 'BEGIN {
+  printf "{\"benchmark\":\"controls_http\",\"endpoint\":\"%s\",\"endpoint_rps\":%.1f,\"minimal_rps\":%.1f,\"minimal_authenticated_rps\":%.1f,\"ratio\":%.3f,\"ratio_authenticated\":%.3f,\"connections\":%d,\"duration_s\":%d,\"rounds\":%d}\n",
+         url, e / n, m / n, a / n, (m > 0 ? e / m : 0), (a > 0 ? e / a : 0), c, d, n }'

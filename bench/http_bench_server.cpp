@@ -8,7 +8,9 @@
 //   GET /api/v1/bench/minimal   →   200 {"ok":true}
 //
 // which passes through the same listener, router, dispatch, request id and response headers as every route,
-// without authentication or a database query. Usage: isms_bench_http_server --db URL [--threads N]; prints
+// without authentication or a database query, and
+//
+//   GET /api/v1/bench/minimal-authenticated   →   the same behind the API-token authentication. Usage: isms_bench_http_server --db URL [--threads N]; prints
 // "listening on PORT" and serves on 127.0.0.1 until SIGTERM/SIGINT.
 #include <cstdlib>
 #include <cstring>
@@ -42,6 +44,12 @@ int main(int argc, char** argv) {
         server.router().Add(
             "GET", "/api/v1/bench/minimal",
             {.summary = "Benchmark baseline: does nothing", .tag = "bench", .authenticated = false},
+            [](isms::api::Request&) { return isms::api::Response::Raw(R"({"ok":true})", "application/json"); });
+        // The same, behind the authentication every real route has (API token or session): what any route a
+        // user can call pays before its own work starts.
+        server.router().Add(
+            "GET", "/api/v1/bench/minimal-authenticated",
+            {.summary = "Benchmark baseline behind authentication: does nothing", .tag = "bench"},
             [](isms::api::Request&) { return isms::api::Response::Raw(R"({"ok":true})", "application/json"); });
         int port = server.Bind();
         std::cout << "listening on " << port << std::endl;
