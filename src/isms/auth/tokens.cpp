@@ -140,21 +140,26 @@ std::optional<Context> TokenService::Authenticate(const std::string& secret, con
     std::optional<ApiToken> token;
     std::string org_slug;
     bool owner_ok = true;
+    // One round trip per request: the token, its organisation's slug, and its creator's account state and role
+    // in that organisation (a token never outlives its creator's rights). Nothing is cached, so a revocation,
+    // a disabled account or a lowered role takes effect at once on every server sharing the database.
     store_.Read([&](store::Db& db) {
-        auto r = db.QueryOne(fmt::format("SELECT {}, (SELECT slug FROM organisations o WHERE o.id = t.org_id) FROM "
-                                         "api_tokens t WHERE token_hash = ?",
-                                         kColumns),
-                             {V(crypto::Sha256Hex(secret))});
+        auto r = db.QueryOne(
+            "SELECT t.id, t.org_id, t.name, t.prefix, t.role, t.user_id, t.created_by, t.created_at, t.expires_at, "
+            "t.last_used_at, t.revoked_at, o.slug, u.id, u.disabled, m.role FROM api_tokens t "
+            "JOIN organisations o ON o.id = t.org_id "
+            "LEFT JOIN users u ON u.id = t.user_id "
+            "LEFT JOIN memberships m ON m.user_id = t.user_id AND m.org_id = t.org_id "
+            "WHERE t.token_hash = ?",
+            {V(crypto::Sha256Hex(secret))});
         if (!r) return;
         token = FromRow(*r, now);
         org_slug = r->Str(11);
         if (!token->active || token->user_id.empty()) return;
-        // A token never outlives its creator's rights.
-        auto u = LoadUser(db, "id", token->user_id);
         owner_ok = false;
-        if (!u || u->disabled) return;
-        for (const auto& m : u->memberships)
-            if (m.org_id == token->org_id && RoleCovers(m.role, token->role)) owner_ok = true;
+        if (r->IsNull(12) || r->Int(13) != 0 || r->IsNull(14)) return;
+        auto member_role = ParseRole(r->Str(14));
+        owner_ok = member_role && RoleCovers(*member_role, token->role);
     });
     if (!token || !token->active || !owner_ok) return std::nullopt;
     if (!org_key.empty() && org_key != token->org_id && org_key != org_slug)
