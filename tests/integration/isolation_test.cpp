@@ -121,11 +121,13 @@ class IsolationTest : public IntegrationTest {
     Pool Crawl(HttpClient& c, std::map<std::string, std::vector<Assignment>>& found,
                std::map<std::string, Pool>* lists = nullptr) {
         Pool pool;
+        std::map<std::string, Pool> by_url;  // what each URL answered: the ids a nested route takes from it
         for (const auto& op : ops_) {
             if (op.method != "GET" || !op.params.empty() || Excluded(op.path)) continue;
             Json j;
             if (JsonBody(c.Get(op.path), j)) {
                 pool.Collect(j);
+                by_url[op.path].Collect(j);
                 if (lists) (*lists)[op.path].Collect(j);
             }
         }
@@ -136,13 +138,26 @@ class IsolationTest : public IntegrationTest {
                 std::vector<Assignment> combos = {{}};
                 for (const auto& p : op.params) {
                     std::vector<Assignment> next;
-                    for (const auto& v : pool.Candidates(p, 80))
-                        for (const auto& a : combos) {
-                            if (next.size() >= 300) break;
+                    for (const auto& a : combos) {
+                        // First the values the URL just above this parameter listed (/records/asset for
+                        // /records/{type}/{id}), then any value seen anywhere.
+                        std::string above = Fill(op.path.substr(0, op.path.find("{" + p + "}")), a);
+                        while (!above.empty() && above.back() == '/') above.pop_back();
+                        std::vector<std::string> values;
+                        std::set<std::string> seen;
+                        auto it = by_url.find(above);
+                        if (it != by_url.end())
+                            for (const auto& v : it->second.Candidates(p, 40))
+                                if (seen.insert(v).second) values.push_back(v);
+                        for (const auto& v : pool.Candidates(p, 60))
+                            if (values.size() < 100 && seen.insert(v).second) values.push_back(v);
+                        for (const auto& v : values) {
+                            if (next.size() >= 1500) break;
                             Assignment b = a;
                             b[p] = v;
                             next.push_back(b);
                         }
+                    }
                     combos = next;
                 }
                 for (const auto& a : combos) {
@@ -152,6 +167,7 @@ class IsolationTest : public IntegrationTest {
                     if (JsonBody(c.Get(url), j)) {
                         found[op.path].push_back(a);
                         pool.Collect(j);
+                        by_url[url].Collect(j);
                     }
                 }
             }
@@ -201,7 +217,10 @@ TEST_P(IsolationTest, AnotherOrganisationsAdministratorCannotReachTheDemoOrganis
     std::set<std::string> priv;
     for (const auto& v : a_pool.All()) {
         bool short_number = v.size() < 6 && v.find_first_not_of("0123456789") == std::string::npos;
-        if (!b_all.count(v) && v.size() >= 4 && !short_number) priv.insert(v);
+        // Short record-style ids ("A-1", "R-7") name one thing as surely as long ones.
+        static const std::regex kShortId(R"([A-Z]{1,4}-[0-9]+)");
+        bool short_id = std::regex_match(v, kShortId);
+        if (!b_all.count(v) && (v.size() >= 4 || short_id) && !short_number) priv.insert(v);
     }
     ASSERT_TRUE(priv.count("kvarnberg")) << "the demo organisation's slug is private to it";
     ASSERT_TRUE(priv.count("mikael"));
@@ -282,6 +301,12 @@ TEST_P(IsolationTest, AnotherOrganisationsAdministratorCannotReachTheDemoOrganis
     EXPECT_TRUE(covered.count("GET /api/v1/users/{username}")) << "the crawl must reach the accounts of A";
     EXPECT_TRUE(covered.count("POST /api/v1/users/{username}/disable"));
     EXPECT_TRUE(covered.count("DELETE /api/v1/tokens/{id}"));
+    // The demo's records, risks, treatment actions, estimates and simulation runs are tried by id.
+    for (const char* route : {"GET /api/v1/records/{type}/{id}", "PATCH /api/v1/records/{type}/{id}",
+                              "GET /api/v1/records/{type}/{id}/history", "GET /api/v1/risks/{id}",
+                              "PATCH /api/v1/risks/{id}", "GET /api/v1/risk/actions/{id}",
+                              "GET /api/v1/quant/estimates/{risk}"})
+        EXPECT_TRUE(covered.count(route)) << "the crawl must reach " << route << " with an id of A";
     EXPECT_GT(checked, 0);
 
     // 3. Lists show nothing of A.

@@ -190,6 +190,11 @@ void SeedDemoRisks(App& app, const std::string& org_id) {
                  {"magnitude", {{"dist", "pert"}, {"min", 50000}, {"mode", 400000}, {"max", 5000000}}},
                  {"treatments", {{{"name", "dual approval of payment files"}, {"frequency_factor", 0.2}, {"annual_cost", 60000}}}}});
 
+    // One stored simulation of the estimated risks (reproducible: `isms quant reproduce RUN`).
+    quant::RunRequest run;
+    run.options = quant::QuantService::OptionsFromJson({{"years", 20000}, {"seed", 2026}});
+    app.quant().Run(ctx, run);
+
     // The Statement of Applicability: every Annex A control decided, three excluded with reasons; version 1
     // approved by the CISO, then one decision changed so that the next version has a difference to show.
     auto& soa = app.soa();
