@@ -40,7 +40,7 @@ const screens = [
     { name: 'records', url: '/records', needs: '/api/v1/record-types', ready: (p) => p.getByRole('heading', { level: 1, name: 'Records' }) },
     { name: 'assets', url: '/records/asset', needs: '/api/v1/records/{type}', ready: (p) => p.getByTestId('records') },
     { name: 'risks', url: '/risks', needs: '/api/v1/risks', ready: (p) => p.getByTestId('risk-register') },
-    { name: 'heatmap', url: '/risks/heatmap', needs: '/api/v1/risks', ready: (p) => p.getByTestId('heatmap') },
+    { name: 'heatmap', url: '/risks?view=heatmap', needs: '/api/v1/risks', ready: (p) => p.getByTestId('heatmap') },
     { name: 'soa', url: '/soa', needs: '/api/v1/soa', ready: (p) => p.getByTestId('soa') },
     { name: 'admin', url: '/admin', ready: (p) => p.getByRole('heading', { level: 1, name: 'Administration' }) },
 ];

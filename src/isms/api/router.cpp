@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "isms/core/error.hpp"
@@ -132,6 +133,18 @@ std::string StringField(const Json& body, const std::string& name, bool required
     if (!it->is_string())
         throw Error::InvalidInput(fmt::format("'{}' must be a string", name), {{name, "not a string"}});
     return it->get<std::string>();
+}
+
+int64_t IntQuery(const Request& req, const std::string& name, int64_t def, int64_t min, int64_t max) {
+    std::string text = req.Query(name);
+    if (text.empty()) return def;
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
+        throw Error::InvalidInput(
+            fmt::format("{} must be a whole number from {} to {}, not '{}'", name, min, max, text),
+            {{name, fmt::format("a whole number from {} to {}", min, max)}});
+    return v;
 }
 
 Response Response::FromJson(const Json& j, int status) {

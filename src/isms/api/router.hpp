@@ -43,6 +43,10 @@ struct Request {
 // naming the field when it is required and missing, or not a string.
 std::string StringField(const Json& body, const std::string& name, bool required = true);
 
+// The whole-number query parameter `name`: `def` when absent or empty. Throws kInvalidInput naming the parameter
+// and the allowed range when it is not a whole number or lies outside [min, max].
+int64_t IntQuery(const Request& req, const std::string& name, int64_t def, int64_t min, int64_t max);
+
 struct Response {
     int status = 200;
     std::string content_type = "application/json";

@@ -1,4 +1,6 @@
-// /api/v1/health, /api/v1/openapi.json, /api/v1/log/verify, /api/v1/organisations
+// /api/v1/health, /api/v1/openapi.json, /api/v1/log, /api/v1/log/verify, /api/v1/organisations
+#include <cstdint>
+
 #include "isms/api/routes.hpp"
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
@@ -51,6 +53,64 @@ void RegisterSystemRoutes(Router& router, app::App& app) {
                              {"first_broken", v.first_broken ? Json(*v.first_broken) : Json(nullptr)},
                              {"problem", v.problem}};
                    return Response::FromJson(j);
+               });
+
+    // The change log of the caller's organisation, newest first (the audit trail behind every history view).
+    router.Add("GET", "/api/v1/log",
+               {.summary = "The organisation's change-log entries, newest first (who, when, what, before and after)",
+                .tag = "change log",
+                .params = {{"entity", "query", "only entries of this entity type (e.g. record:asset, risk, view)"},
+                           {"id", "query", "only entries of this entity id"},
+                           {"before", "query", "cursor: entries older than this sequence number", false, "integer"},
+                           {"limit", "query", "at most this many entries (1 to 500, default 50)", false, "integer"}},
+                .response_schema =
+                    {{"type", "object"},
+                     {"properties",
+                      {{"items",
+                        {{"type", "array"},
+                         {"items",
+                          {{"type", "object"},
+                           {"properties",
+                            {{"seq", {{"type", "integer"}}},
+                             {"at", {{"type", "string"}, {"format", "date-time"}}},
+                             {"actor", {{"type", "string"}}},
+                             {"entity", {{"type", "string"}}},
+                             {"entity_id", {{"type", "string"}}},
+                             {"op", {{"type", "string"}}},
+                             {"before", {{"description", "the entity before the change; null when it did not exist"}}},
+                             {"after", {{"description", "the entity after the change; null when it was removed"}}},
+                             {"hash", {{"type", "string"}}},
+                             {"prev_hash", {{"type", "string"}}}}},
+                           {"required", {"seq", "at", "actor", "entity", "entity_id", "op", "hash", "prev_hash"}}}}}},
+                       {"next_before",
+                        {{"type", {"integer", "null"}},
+                         {"description", "pass as `before` for the next (older) page; null on the last page"}}}}},
+                     {"required", {"items", "next_before"}}},
+                .errors = {400, 403}},
+               [&app](Request& req) {
+                   RequirePermission(req.ctx, Permission::kLogVerify);
+                   store::LogQuery q{.org_id = req.ctx.org_id,
+                                     .entity = req.Query("entity"),
+                                     .entity_id = req.Query("id"),
+                                     .before_seq = IntQuery(req, "before", 0, 0, INT64_MAX),
+                                     .newest_first = true,
+                                     .limit = static_cast<int>(IntQuery(req, "limit", 50, 1, 500))};
+                   auto entries = app.store().Read([&](store::Db& db) { return store::ReadLog(db, q); });
+                   Json items = Json::array();
+                   for (const auto& e : entries)
+                       items.push_back({{"seq", e.seq},
+                                        {"at", e.at},
+                                        {"actor", e.actor},
+                                        {"entity", e.entity},
+                                        {"entity_id", e.entity_id},
+                                        {"op", e.op},
+                                        {"before", e.before},
+                                        {"after", e.after},
+                                        {"hash", e.hash},
+                                        {"prev_hash", e.prev_hash}});
+                   bool more = static_cast<int>(entries.size()) == q.limit;
+                   return Response::FromJson(
+                       {{"items", items}, {"next_before", more ? Json(entries.back().seq) : Json(nullptr)}});
                });
 
     router.Add("GET", "/api/v1/organisations",

@@ -134,7 +134,11 @@ std::vector<ChangeEntry> ReadLog(Db& db, const LogQuery& q) {
         sql += " AND entity_id = ?";
         p.push_back(V(q.entity_id));
     }
-    sql += " ORDER BY seq LIMIT ?";
+    if (q.before_seq > 0) {
+        sql += " AND seq < ?";
+        p.push_back(V(q.before_seq));
+    }
+    sql += q.newest_first ? " ORDER BY seq DESC LIMIT ?" : " ORDER BY seq LIMIT ?";
     p.push_back(V(static_cast<int64_t>(q.limit)));
     std::vector<ChangeEntry> out;
     for (const Row& r : db.Query(sql, p)) out.push_back(EntryFromRow(r));

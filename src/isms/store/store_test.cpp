@@ -107,6 +107,32 @@ TEST_P(StoreTest, VerifyDetectsTruncatedTail) {
     EXPECT_FALSE(VerifyLog(*store_).ok);
 }
 
+TEST_P(StoreTest, ReadLogPagesBackFromTheNewestEntryWithinOneOrganisation) {
+    Context ctx = Context::System();
+    for (int i = 0; i < 5; ++i)
+        store_->Write(ctx, [&](WriteTx& tx) {
+            tx.Log("o1", "thing", std::to_string(i), "create", nullptr, i);
+            tx.Log("o2", "thing", std::to_string(i), "create", nullptr, i);
+        });
+    auto ids = [](const std::vector<ChangeEntry>& es) {
+        std::vector<std::string> out;
+        for (const auto& e : es) out.push_back(e.entity_id);
+        return out;
+    };
+    auto page1 = store_->Read([](Db& db) { return ReadLog(db, {.org_id = "o1", .newest_first = true, .limit = 2}); });
+    ASSERT_EQ(page1.size(), 2u);
+    EXPECT_EQ(ids(page1), (std::vector<std::string>{"4", "3"}));
+    EXPECT_GT(page1[0].seq, page1[1].seq);
+    for (const auto& e : page1) EXPECT_EQ(e.org_id, "o1");
+    auto page2 = store_->Read([&](Db& db) {
+        return ReadLog(db, {.org_id = "o1", .before_seq = page1.back().seq, .newest_first = true, .limit = 10});
+    });
+    EXPECT_EQ(ids(page2), (std::vector<std::string>{"2", "1", "0"}));
+    // Oldest first stays the default order.
+    auto oldest = store_->Read([](Db& db) { return ReadLog(db, {.org_id = "o2", .limit = 2}); });
+    EXPECT_EQ(ids(oldest), (std::vector<std::string>{"0", "1"}));
+}
+
 TEST_P(StoreTest, PlaceholdersInQuotesAndCommentsAreLeftAlone) {
     auto r = store_->Read([](Db& db) {
         return *db.QueryOne("SELECT '?' AS q, \"seq\" AS s, CAST(? AS TEXT) AS p /* ? */ FROM change_log -- ?\n"
