@@ -40,6 +40,8 @@ test('navigation, language switch and change-log verification', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
     await page.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/admin');
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Change log' }).click();
+    assert.equal(new URL(page.url()).pathname, '/admin/log');
     await page.getByRole('button', { name: 'Verify the change log' }).click();
     await page.getByTestId('verify-result').filter({ hasText: 'The change log is intact' }).waitFor();
     assert.deepEqual(describeViolations(await seriousA11yViolations(page)), '');
@@ -52,6 +54,10 @@ test('navigation, language switch and change-log verification', async () => {
     await page.reload();
     await page.getByRole('button', { name: 'Verifiera ändringsloggen' }).waitFor();
 
+    // Back: the administration overview, then the dashboard.
+    await page.goBack();
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Organisationer och användare' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/admin');
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'Översikt' }).waitFor();
     assert.deepEqual(page.problems, []);

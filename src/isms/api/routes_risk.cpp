@@ -19,7 +19,11 @@ Json Obj(Json properties) { return {{"type", "object"}, {"properties", std::move
 Json Str() { return {{"type", "string"}}; }
 Json Int() { return {{"type", "integer"}}; }
 Json Strs() { return {{"type", "array"}, {"items", Str()}}; }
-Json ListOf(const Json& item) { return Obj({{"items", {{"type", "array"}, {"items", item}}}}); }
+Json ListOf(const Json& item) {
+    Json j = Obj({{"items", {{"type", "array"}, {"items", item}}}});
+    j["required"] = {"items"};
+    return j;
+}
 
 const Json kScore = Obj({{"likelihood", Int()}, {"consequence", Int()}, {"criteria_version", Int()}, {"level", Str()}});
 const Json kRisk = Obj({{"id", Str()},
@@ -41,6 +45,39 @@ const Json kRisk = Obj({{"id", Str()},
                         {"acceptance", {{"type", {"object", "null"}}}},
                         {"actions", {{"type", "array"}, {"items", {{"type", "object"}}}}},
                         {"version", {{"type", "integer"}, {"description", "changes with every write; also the ETag"}}}});
+// RiskCriteria::ToJson: the scales, the levels (least severe first) and the matrix of level ids.
+Json ScaleSchema() {
+    return {{"type", "array"},
+            {"items",
+             {{"type", "object"},
+              {"properties", {{"value", Int()}, {"name", Str()}, {"description", Str()}}},
+              {"required", {"value", "name", "description"}}}}};
+}
+const Json kCriteria = {
+    {"type", "object"},
+    {"properties",
+     {{"version", Int()},
+      {"likelihood", ScaleSchema()},
+      {"consequence", ScaleSchema()},
+      {"levels",
+       {{"type", "array"},
+        {"items",
+         {{"type", "object"},
+          {"properties",
+           {{"id", Str()},
+            {"name", Str()},
+            {"colour", {{"type", "string"}, {"pattern", "^#[0-9a-fA-F]{6}$"}}},
+            {"acceptance", {{"type", "string"}, {"enum", {"risk_owner", "top_management", "not_acceptable"}}}}}},
+          {"required", {"id", "name", "colour", "acceptance"}}}}}},
+      {"matrix",
+       {{"type", "array"},
+        {"description", "one row per likelihood step (least first), one level id per consequence step"},
+        {"items", {{"type", "array"}, {"items", {{"type", {"string", "null"}}}}}}}},
+      {"note", Str()},
+      {"created_at", Str()},
+      {"created_by", Str()}}},
+    {"required", {"likelihood", "consequence", "levels", "matrix", "note"}}};
+
 const Json kRiskInput = Obj({{"title", Str()},
                              {"description", Str()},
                              {"approach", {{"type", "string"}, {"enum", {"asset", "scenario"}}}},
@@ -125,6 +162,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
     router.Add("GET", "/api/v1/risk/criteria",
                {.summary = "The current risk criteria: scales, matrix, levels and acceptance; ETag is the version",
                 .tag = "risk",
+                .response_schema = kCriteria,
                 .errors = {}},
                [&app](Request& req) {
                    auto c = app.risk_criteria().Current(req.ctx);
@@ -139,6 +177,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                                        {"levels", {{"type", "array"}}},
                                        {"matrix", {{"type", "array"}}},
                                        {"note", Str()}}),
+                .response_schema = kCriteria,
                 .errors = {400, 412},
                 .success_status = 201},
                [&app](Request& req) {
@@ -147,14 +186,18 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                    return WithETag(Response::FromJson(c.ToJson(), 201), c.version);
                });
     router.Add("GET", "/api/v1/risk/criteria/versions",
-               {.summary = "Every stored version of the risk criteria, oldest first", .tag = "risk", .errors = {}},
+               {.summary = "Every stored version of the risk criteria, oldest first",
+                .tag = "risk",
+                .response_schema = ListOf(kCriteria),
+                .errors = {}},
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& c : app.risk_criteria().History(req.ctx)) items.push_back(c.ToJson());
                    return Response::FromJson({{"items", items}});
                });
     router.Add("GET", "/api/v1/risk/criteria/versions/{version}",
-               {.summary = "One version of the risk criteria", .tag = "risk"}, [&app](Request& req) {
+               {.summary = "One version of the risk criteria", .tag = "risk", .response_schema = kCriteria},
+               [&app](Request& req) {
                    auto c = app.risk_criteria().Version(req.ctx, IntParam(req.Param("version"), "version"));
                    return WithETag(Response::FromJson(c.ToJson()), c.version);
                });

@@ -40,8 +40,11 @@ void RegisterSystemRoutes(Router& router, app::App& app) {
                                     {"properties",
                                      {{"ok", {{"type", "boolean"}}},
                                       {"entries", {{"type", "integer"}}},
+                                      {"head_seq", {{"type", "integer"}}},
+                                      {"head_hash", {{"type", "string"}}},
                                       {"first_broken", {{"type", {"integer", "null"}}}},
-                                      {"problem", {{"type", "string"}}}}}},
+                                      {"problem", {{"type", "string"}}}}},
+                                    {"required", {"ok", "entries", "head_seq", "head_hash", "first_broken", "problem"}}},
                 .errors = {}},
                [&app](Request& req) {
                    RequirePermission(req.ctx, Permission::kLogVerify);
@@ -59,7 +62,7 @@ void RegisterSystemRoutes(Router& router, app::App& app) {
     router.Add("GET", "/api/v1/log",
                {.summary = "The organisation's change-log entries, newest first (who, when, what, before and after)",
                 .tag = "change log",
-                .params = {{"entity", "query", "only entries of this entity type (e.g. record:asset, risk, view)"},
+                .params = {{"entity", "query", "only entries of this entity type (e.g. record.asset, risk, view)"},
                            {"id", "query", "only entries of this entity id"},
                            {"before", "query", "cursor: entries older than this sequence number", false, "integer"},
                            {"limit", "query", "at most this many entries (1 to 500, default 50)", false, "integer"}},

@@ -1,26 +1,11 @@
 // The risk register, risk criteria and Statement of Applicability as the API describes them, and the calls
 // the risk and SoA screens make. Levels and colours come from the organisation's criteria, never from here.
-import { api } from '../api/client';
+import { api, type Result } from '../api/client';
 
-export interface ScaleStep {
-    value: number;
-    name: string;
-    description: string;
-}
-export interface Level {
-    id: string;
-    name: string;
-    colour: string;
-    acceptance: 'risk_owner' | 'top_management' | 'not_acceptable' | string;
-}
-export interface Criteria {
-    version?: number;
-    likelihood: ScaleStep[];
-    consequence: ScaleStep[];
-    levels: Level[];
-    matrix: Array<Array<string | null>>; // [likelihood-1][consequence-1] → level id
-    note?: string;
-}
+// The organisation's risk criteria as GET /api/v1/risk/criteria documents them.
+export type Criteria = Result<'/api/v1/risk/criteria', 'get'>;
+export type ScaleStep = Criteria['likelihood'][number];
+export type Level = Criteria['levels'][number];
 
 export interface Score {
     likelihood: number;
@@ -100,8 +85,8 @@ export interface Assessment {
 export const kRiskStatuses = ['identified', 'assessed', 'treatment_planned', 'treated', 'accepted', 'closed'];
 export const kOptions = ['modify', 'retain', 'avoid', 'share'];
 
-export async function criteria(): Promise<Criteria> {
-    return (await api.get('/api/v1/risk/criteria')) as Criteria;
+export function criteria(): Promise<Criteria> {
+    return api.get('/api/v1/risk/criteria');
 }
 export async function listRisks(): Promise<Risk[]> {
     return ((await api.get('/api/v1/risks')) as { items: Risk[] }).items;
