@@ -7,6 +7,7 @@
 // Every page records console errors, uncaught exceptions and Content-Security-Policy violations; tests
 // assert there were none (`page.problems`).
 import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -177,11 +178,12 @@ export async function signIn(page, server, user, labels = kEnglishLogin) {
 
 
 // A small JSON client of the API for test setup, signed in as `user` (default: the first account) when the
-// server has accounts (session cookie + CSRF token). Methods return the parsed body or throw with the
-// problem's detail.
-export async function apiClient(server, user) {
+// server has accounts (session cookie + CSRF token), acting in organisation `org` (a slug; default: the
+// server's choice for the account). Methods return the parsed body or throw with the problem's detail.
+export async function apiClient(server, user, { org } = {}) {
     const cred = user ?? server.credentials?.[0];
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    if (org) headers['X-Isms-Org'] = org;
     if (cred) {
         const res = await fetch(`${server.url}/api/v1/auth/login`, {
             method: 'POST',
@@ -207,4 +209,23 @@ export async function apiClient(server, user) {
         patch: (p, b) => call('PATCH', p, b ?? {}),
         delete: (p) => call('DELETE', p),
     };
+}
+
+// The RFC 6238 one-time code (SHA-1, 30-second steps, 6 digits) of a base32 secret at `unixSeconds`: what an
+// authenticator app shows.
+export function totpCode(secretBase32, unixSeconds = Date.now() / 1000) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+    let bits = '';
+    for (const ch of secretBase32.replace(/[\s=]/g, '').toUpperCase()) {
+        const v = alphabet.indexOf(ch);
+        if (v < 0) throw new Error(`not base32: ${ch}`);
+        bits += v.toString(2).padStart(5, '0');
+    }
+    const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+    const counter = Buffer.alloc(8);
+    counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+    const mac = createHmac('sha1', key).update(counter).digest();
+    const offset = mac[mac.length - 1] & 0xf;
+    const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+    return String(n).padStart(6, '0');
 }
