@@ -8,7 +8,7 @@
 // assert there were none (`page.problems`).
 import { spawn, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,19 +34,33 @@ export function isms(db, args, opts = {}) {
     return execFileSync(ismsBin, ['--db', db, ...args], { encoding: 'utf8', stdio: [opts.input ? 'pipe' : 'ignore', 'pipe', 'pipe'], ...opts });
 }
 
+// The environment for a server that has record types `names`: those the binary lacks come from
+// e2e/fixtures/record-types/NAME.yaml (through ISMS_RECORD_SCHEMAS, as an installation adds its own types).
+export function withRecordTypes(names) {
+    const dir = mkdtempSync(join(tmpdir(), 'isms-e2e-types-'));
+    const probe = join(dir, 'probe.db');
+    execFileSync(ismsBin, ['--db', probe, 'init', '--org', 'Probe'], { stdio: 'ignore' });
+    const have = JSON.parse(execFileSync(ismsBin, ['--db', probe, '--format', 'json', 'record', 'types'], { encoding: 'utf8' })).map((t) => t.name);
+    rmSync(probe, { force: true });
+    const missing = names.filter((n) => !have.includes(n));
+    for (const n of missing) copyFileSync(join(here, 'fixtures/record-types', `${n}.yaml`), join(dir, `${n}.yaml`));
+    return missing.length ? { ...process.env, ISMS_RECORD_SCHEMAS: dir } : { ...process.env };
+}
+
 // The account startServer creates (administrator of its organisation); a demo store has its own accounts.
 export const e2eAdmin = { username: 'e2e-admin', password: 'e2e-otter-sings-at-dawn' };
 
 // Starts `isms serve` on a free port over a new database. `setup(db)` runs before the server starts
-// (e.g. `isms demo`, creating users). Returns { url, db, dir, stop, signIn(page, account?) }; signIn signs the
-// page's browser context in through the API (the session cookie is then the context's).
-export async function startServer({ org = 'E2E Test AB', demo = false, setup } = {}) {
+// (e.g. `isms demo`, creating users); `env` is the environment of the demo command and the server. Returns
+// { url, db, dir, stop, signIn(page, account?) }; signIn signs the page's browser context in through the API
+// (the session cookie is then the context's).
+export async function startServer({ org = 'E2E Test AB', demo = false, setup, env } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'isms-e2e-'));
     const db = join(dir, 'isms.db');
     const credentials = [];
     if (demo) {
         // The demo store prints its accounts: "  demo account NAME password PASSWORD ROLE".
-        const out = isms(db, ['demo']);
+        const out = isms(db, ['demo'], env ? { env } : {});
         for (const m of out.matchAll(/demo account\s+(\S+)\s+password\s+(\S+)\s+(\S+)/g))
             credentials.push({ username: m[1], password: m[2], role: m[3] });
         if (!credentials.length) throw new Error(`isms demo printed no demo accounts:\n${out}`);
@@ -61,6 +75,7 @@ export async function startServer({ org = 'E2E Test AB', demo = false, setup } =
     if (setup) await setup(db);
     const child = spawn(ismsBin, ['--db', db, 'serve', '--host', '127.0.0.1', '--port', '0'], {
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: env ?? process.env,
     });
     let log = '';
     const url = await new Promise((res, rej) => {

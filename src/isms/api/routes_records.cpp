@@ -56,6 +56,24 @@ Json DueSchema() {
             {"required", {"type", "type_title", "id", "title", "state", "next_review", "days_left"}}};
 }
 
+// records::ToJson(AcknowledgementStatus): who has and has not acknowledged the current revision.
+Json AcknowledgementsSchema() {
+    Json entry = {{"type", "object"},
+                  {"properties",
+                   {{"person", {{"type", "string"}}},
+                    {"name", {{"type", "string"}}},
+                    {"at", {{"type", "string"}, {"description", "when (acknowledged entries only)"}}},
+                    {"actor", {{"type", "string"}, {"description", "who recorded it (acknowledged entries only)"}}}}},
+                  {"required", {"person", "name"}}};
+    return {{"type", "object"},
+            {"properties",
+             {{"revision", {{"type", "integer"}, {"description", "the revision being acknowledged"}}},
+              {"label", {{"type", "string"}, {"description", "\"acknowledgement\" or \"completion\""}}},
+              {"acknowledged", {{"type", "array"}, {"items", entry}}},
+              {"pending", {{"type", "array"}, {"items", entry}, {"description", "the audience still to acknowledge"}}}}},
+            {"required", {"revision", "label", "acknowledged", "pending"}}};
+}
+
 const Json kDataBody = {{"type", "object"},
                         {"properties",
                          {{"id", {{"type", "string"}, {"description", "optional; PREFIX-N when absent"}}},
@@ -346,6 +364,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
     router.Add("GET", "/api/v1/records/{type}/{id}/acknowledgements",
                {.summary = "Who has and has not acknowledged (or completed) the current revision",
                 .tag = tag,
+                .response_schema = AcknowledgementsSchema(),
                 .errors = {400, 404}},
                [&svc](Request& req) {
                    return Response::FromJson(
@@ -358,6 +377,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                 .request_schema = {{"type", "object"},
                                    {"required", {"person"}},
                                    {"properties", {{"person", {{"type", "string"}}}}}},
+                .response_schema = AcknowledgementsSchema(),
                 .errors = {400, 403, 404, 409}},
                [&svc](Request& req) {
                    Json body = req.JsonBody();

@@ -102,10 +102,12 @@ export async function recordTypes(): Promise<TypeMeta[]> {
 
 export interface ListParams {
     q?: string;
+    where?: string;
     state?: string;
     cursor?: string;
     limit?: number;
     archived?: boolean;
+    [field: string]: string | number | boolean | undefined; // a field's value filters on that field
 }
 
 export async function listRecords(type: string, params: ListParams = {}, signal?: AbortSignal): Promise<{ items: RecordData[]; next_cursor: string }> {
