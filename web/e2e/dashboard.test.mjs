@@ -15,7 +15,7 @@ const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10
 
 before(async () => {
     [server, browser] = await Promise.all([startServer({ demo: true, env: withRecordTypes(['audit', 'management_review']) }), launchBrowser()]);
-    api = await apiClient(server, account('astrid'));
+    api = await apiClient(server, account('mikael'));
 });
 after(async () => {
     await browser?.close();
@@ -53,7 +53,7 @@ test('each card shows what the API holds', async () => {
     });
 
     const page = await newPage(browser);
-    await signIn(page, server, account('astrid'));
+    await signIn(page, server, account('mikael'));
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
 
     // SoA coverage: applicable / total per theme.
@@ -115,14 +115,15 @@ test('each card shows what the API holds', async () => {
 });
 
 test('a person acknowledges the policy the dashboard says waits for them', async () => {
-    // sara is the demo's auditor and person PER-5, who has not acknowledged the information security policy.
+    // nils is the demo's internal auditor (person Nils Wallin), who has not acknowledged the information
+    // security policy yet.
     const policy = (await api.get('/api/v1/records/document?identifier=POL-001')).items[0];
     const before = await api.get(`/api/v1/records/document/${policy.id}/acknowledgements`);
-    const me = before.pending.find((p) => p.name === 'Sara Nyström');
-    assert.ok(me, 'Sara has not acknowledged the policy yet');
+    const me = before.pending.find((p) => p.name === 'Nils Wallin');
+    assert.ok(me, 'Nils has not acknowledged the policy yet');
 
     const page = await newPage(browser);
-    await signIn(page, server, account('sara'));
+    await signIn(page, server, account('nils'));
     const item = page.getByTestId('dash-acks').getByRole('listitem').filter({ hasText: policy.id });
     await item.getByText('yours').waitFor();
     await item.getByRole('link', { name: policy.id }).click();
@@ -133,12 +134,12 @@ test('a person acknowledges the policy the dashboard says waits for them', async
     assert.deepEqual(describeViolations(await seriousA11yViolations(page)), '');
     await acks.getByTestId('ack-self').click();
     await acks.getByTestId('ack-notice').getByText(`Acknowledgement by ${me.person} recorded.`).waitFor();
-    await acks.getByTestId('ack-done').getByText('Sara Nyström').waitFor();
+    await acks.getByTestId('ack-done').getByText('Nils Wallin').waitFor();
     await acks.getByTestId('ack-summary').getByText(`${before.acknowledged.length + 1} of`).waitFor();
     assert.equal(await acks.getByTestId('ack-self').count(), 0);
 
     const after = await api.get(`/api/v1/records/document/${policy.id}/acknowledgements`);
-    assert.ok(after.acknowledged.some((p) => p.person === me.person && p.actor === 'user:sara'));
+    assert.ok(after.acknowledged.some((p) => p.person === me.person && p.actor === 'user:nils'));
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     await page.getByTestId('dash-acks').getByRole('listitem').filter({ hasText: policy.id }).waitFor();
