@@ -95,9 +95,9 @@ void RegisterSystemRoutes(Router& router, app::App& app) {
                    store::LogQuery q{.org_id = req.ctx.org_id,
                                      .entity = req.Query("entity"),
                                      .entity_id = req.Query("id"),
+                                     .limit = static_cast<int>(IntQuery(req, "limit", 50, 1, 500)),
                                      .before_seq = IntQuery(req, "before", 0, 0, INT64_MAX),
-                                     .newest_first = true,
-                                     .limit = static_cast<int>(IntQuery(req, "limit", 50, 1, 500))};
+                                     .newest_first = true};
                    auto entries = app.store().Read([&](store::Db& db) { return store::ReadLog(db, q); });
                    Json items = Json::array();
                    for (const auto& e : entries)

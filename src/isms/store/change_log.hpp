@@ -47,9 +47,10 @@ struct LogQuery {
     std::string entity;      // optional filter
     std::string entity_id;   // optional filter
     int64_t after_seq = 0;   // cursor: entries with seq > after_seq
-    int64_t before_seq = 0;  // cursor when > 0: entries with seq < before_seq
-    bool newest_first = false;  // order by seq descending (reading back from the head, e.g. with before_seq)
     int limit = 100;
+    // (Added after `limit` so that positional initialisers {org, entity, id, after, limit} keep their meaning.)
+    int64_t before_seq = 0;     // cursor when > 0: entries with seq < before_seq
+    bool newest_first = false;  // order by seq descending (reading back from the head, e.g. with before_seq)
 };
 std::vector<ChangeEntry> ReadLog(Db& db, const LogQuery& q);
 

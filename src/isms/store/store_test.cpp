@@ -119,13 +119,13 @@ TEST_P(StoreTest, ReadLogPagesBackFromTheNewestEntryWithinOneOrganisation) {
         for (const auto& e : es) out.push_back(e.entity_id);
         return out;
     };
-    auto page1 = store_->Read([](Db& db) { return ReadLog(db, {.org_id = "o1", .newest_first = true, .limit = 2}); });
+    auto page1 = store_->Read([](Db& db) { return ReadLog(db, {.org_id = "o1", .limit = 2, .newest_first = true}); });
     ASSERT_EQ(page1.size(), 2u);
     EXPECT_EQ(ids(page1), (std::vector<std::string>{"4", "3"}));
     EXPECT_GT(page1[0].seq, page1[1].seq);
     for (const auto& e : page1) EXPECT_EQ(e.org_id, "o1");
     auto page2 = store_->Read([&](Db& db) {
-        return ReadLog(db, {.org_id = "o1", .before_seq = page1.back().seq, .newest_first = true, .limit = 10});
+        return ReadLog(db, {.org_id = "o1", .limit = 10, .before_seq = page1.back().seq, .newest_first = true});
     });
     EXPECT_EQ(ids(page2), (std::vector<std::string>{"2", "1", "0"}));
     // Oldest first stays the default order.
