@@ -114,7 +114,7 @@ test('each role sees the editing controls its permissions allow, and no others',
         await expect('save view', page.getByTestId('views-dialog').getByRole('button', { name: 'Save view' }), perms.has('views.write'));
         await page.keyboard.press('Escape');
         await page.goto(`${server.url}/catalog?open=5.7`);
-        await page.getByTestId('control-title').waitFor();
+        await page.getByTestId('control-attributes').locator('dt').first().waitFor();
         await expect('attribute override', page.getByTestId('control-dialog').getByRole('button', { name: /^Edit/ }), perms.has('catalog.edit'));
 
         await page.goto(`${server.url}/records/asset`);

@@ -15,10 +15,11 @@ const browser = await launchBrowser();
 const paths = Object.keys((await (await fetch(`${server.url}/api/v1/openapi.json`)).json()).paths);
 const offers = (p) => paths.includes(p);
 
-// name, URL, what to wait for (a locator factory), the API it needs, optional action before the capture
+// name, URL, what to wait for (a locator factory), the API it needs; `signedOut` for the login screen, `lang`
+// for a screen in Swedish.
 const screens = [
     { name: 'login', url: '/', needs: '/api/v1/auth/login', signedOut: true, ready: (p) => p.getByRole('button', { name: 'Sign in' }) },
-    { name: 'dashboard', url: '/', ready: (p) => p.getByRole('heading', { level: 1, name: 'Dashboard' }) },
+    { name: 'dashboard', url: '/', ready: (p) => p.getByTestId('dash-acks') },
     {
         name: 'catalog',
         url: '/catalog?control_type=Detective',
@@ -39,10 +40,21 @@ const screens = [
     },
     { name: 'records', url: '/records', needs: '/api/v1/record-types', ready: (p) => p.getByRole('heading', { level: 1, name: 'Records' }) },
     { name: 'assets', url: '/records/asset', needs: '/api/v1/records/{type}', ready: (p) => p.getByTestId('records') },
+    {
+        name: 'document-acknowledgements',
+        url: '/records/document/DOC-1?tab=acks',
+        needs: '/api/v1/records/{type}/{id}/acknowledgements',
+        ready: (p) => p.getByTestId('ack-summary'),
+    },
+    { name: 'record-history', url: '/records/asset/AST-1?tab=history', needs: '/api/v1/records/{type}/{id}/history', ready: (p) => p.getByTestId('history') },
     { name: 'risks', url: '/risks', needs: '/api/v1/risks', ready: (p) => p.getByTestId('risk-register') },
-    { name: 'heatmap', url: '/risks?view=heatmap', needs: '/api/v1/risks', ready: (p) => p.getByTestId('heatmap') },
+    { name: 'heatmap', url: '/risks?view=heatmap', needs: '/api/v1/risks', ready: (p) => p.getByTestId('heatmap-residual') },
+    { name: 'risk', url: '/risks/R-1', needs: '/api/v1/risks/{id}', ready: (p) => p.getByTestId('treatment') },
     { name: 'soa', url: '/soa', needs: '/api/v1/soa', ready: (p) => p.getByTestId('soa') },
-    { name: 'admin', url: '/admin', ready: (p) => p.getByRole('heading', { level: 1, name: 'Administration' }) },
+    { name: 'admin', url: '/admin', ready: (p) => p.getByTestId('users') },
+    { name: 'risk-criteria', url: '/admin/criteria', needs: '/api/v1/risk/criteria', ready: (p) => p.getByTestId('criteria-matrix') },
+    { name: 'change-log', url: '/admin/log', needs: '/api/v1/log', ready: (p) => p.getByTestId('verify-result') },
+    { name: 'dashboard-sv', url: '/', lang: 'sv', ready: (p) => p.getByTestId('dash-acks') },
 ];
 
 const skipped = [];
@@ -52,14 +64,15 @@ try {
             skipped.push(s.name);
             continue;
         }
-        const page = await newPage(browser);
-        if (!s.signedOut) await signIn(page, server);
+        const page = await newPage(browser, s.lang === 'sv' ? { locale: 'sv-SE' } : undefined);
+        if (!s.signedOut)
+            await signIn(page, server, undefined, s.lang === 'sv' ? { username: 'Användarnamn', password: 'Lösenord', submit: 'Logga in', nav: 'Huvudmeny' } : undefined);
         await page.goto(`${server.url}${s.url}`);
         await s.ready(page).first().waitFor({ timeout: 15000 });
         // let fonts and layout settle: wait until no request is in flight
         await page.waitForLoadState('networkidle');
         await page.screenshot({ path: resolve(out, `${s.name}.png`) });
-        if (page.problems.length) console.warn(`${s.name}: ${page.problems.join('; ')}`);
+        if (page.problems.length) throw new Error(`${s.name}: ${page.problems.join('; ')}`);
         await page.context().close();
         console.log(`captured ${s.name}`);
     }

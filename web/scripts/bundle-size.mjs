@@ -34,7 +34,7 @@ for (const p of files.sort()) {
     const s = size(p);
     total = { raw: total.raw + s.raw, gz: total.gz + s.gz };
     if (firstLoad.has(rel)) first = { raw: first.raw + s.raw, gz: first.gz + s.gz };
-    console.log(`| ${rel.replace(/-[A-Za-z0-9_]{8}\./, '-[hash].')}${firstLoad.has(rel) ? ' (first load)' : ''} | ${s.raw} | ${s.gz} |`);
+    console.log(`| ${rel.replace(/-[A-Za-z0-9_-]{8}\./, '-[hash].')}${firstLoad.has(rel) ? ' (first load)' : ''} | ${s.raw} | ${s.gz} |`);
 }
 console.log(`| **first page load** | **${first.raw}** (${kb(first.raw)} KiB) | **${first.gz}** (${kb(first.gz)} KiB) |`);
 console.log(`| all files | ${total.raw} (${kb(total.raw)} KiB) | ${total.gz} (${kb(total.gz)} KiB) |`);
