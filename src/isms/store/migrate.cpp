@@ -95,6 +95,16 @@ void Store::RequireCurrentSchema() {
     if (applied.empty())
         throw Error::NotFound(fmt::format("{} holds no isms data (create it with: isms init --db …)", Describe()));
     RefuseNewer(Describe(), applied);
+    if (read_only()) {
+        std::string missing;
+        for (const auto& m : Migrations())
+            if (!applied.count(m.version)) missing += (missing.empty() ? "" : ", ") + std::to_string(m.version);
+        if (!missing.empty())
+            throw Error::Unavailable(fmt::format("{} is read-only here and was written by an older isms (it lacks "
+                                                 "migration {}): open a writable copy, which this isms upgrades",
+                                                 Describe(), missing));
+        return;
+    }
     Migrate();  // applies whatever this binary has that the database lacks; a no-op when current
 }
 

@@ -500,6 +500,7 @@ public:
 
     Dialect dialect() const override { return dialect_; }
     std::string Describe() const override { return describe_; }
+    bool read_only() const override { return read_only_; }
 
     bool Ping() override {
         try {
@@ -528,6 +529,10 @@ protected:
     }
 
     void RunWrite(const Context& ctx, const std::function<void(WriteTx&)>& f) override {
+        if (read_only_)
+            throw Error::Unavailable(fmt::format("{} is not writable for this user, so it is open read-only: it can "
+                                                 "be read and verified but not changed; nothing was written",
+                                                 describe_));
         Lease l(pool_, kLeaseWait);
         if (dialect_ == Dialect::kSqlite) {
             Statement(l, "BEGIN IMMEDIATE", true);
@@ -728,10 +733,12 @@ std::unique_ptr<Store> Store::Open(const std::string& url, const OpenOptions& op
     } else if (fs::is_directory(path, ec)) {
         throw Error::InvalidInput(fmt::format("'{}' is a folder, not a database file", path));
     }
+    // A file this user may not write is opened read-only: reading and verifying a backup kept read-only
+    // must not fail on setting the journal mode (a write) and be reported as a corrupt file.
+    bool read_only = options.read_only || (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0);
     std::string connect = fmt::format("db=\"{}\" timeout=10", path);
-    if (options.read_only) connect += " readonly=1";
-    return std::make_unique<SociStore>(Dialect::kSqlite, connect, "sqlite:" + path, options.pool_size,
-                                       options.read_only);
+    if (read_only) connect += " readonly=1";
+    return std::make_unique<SociStore>(Dialect::kSqlite, connect, "sqlite:" + path, options.pool_size, read_only);
 }
 
 }  // namespace isms::store

@@ -118,6 +118,9 @@ public:
 struct OpenOptions {
     bool create = false;   // create a missing SQLite file (otherwise a missing file is kNotFound)
     int pool_size = 8;     // connections kept open
+    // Open for reading only. A SQLite file this process may not write (a backup kept read-only, a copy owned
+    // by another user) is opened read-only anyway: it can be read and verified, and every write is refused
+    // with kUnavailable saying so, instead of failing at open.
     bool read_only = false;
 };
 
@@ -138,6 +141,8 @@ public:
 
     virtual Dialect dialect() const = 0;
     virtual std::string Describe() const = 0;  // "sqlite:/path/isms.db" or the URL without password
+    // True when the store was opened read-only (asked for, or a SQLite file this process may not write).
+    virtual bool read_only() const = 0;
 
     // Schema version of the database (0 for an empty one) and of this binary.
     int SchemaVersion();
