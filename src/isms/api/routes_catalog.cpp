@@ -42,7 +42,10 @@ Json ControlSchema() {
               {"overridden", {{"type", "boolean"}}},
               {"predecessors", {{"type", "array"}}},
               {"has_text", {{"type", "boolean"}}},
-              {"text", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}}}},
+              {"text", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}},
+              {"attributes_version",
+               {{"type", "integer"},
+                {"description", "one control (not in listings): changes with every retag; also the ETag"}}}}},
             {"required", {"id", "title", "attributes"}}};
 }
 
@@ -106,7 +109,9 @@ Json ViewSchema(bool name_required) {
                 {"pivot", {{"type", "string"}}},
                 {"columns", {{"type", "string"}}},
                 {"created_by", {{"type", "string"}, {"readOnly", true}}},
-                {"updated_at", {{"type", "string"}, {"readOnly", true}}}}}};
+                {"updated_at", {{"type", "string"}, {"readOnly", true}}},
+                {"version",
+                 {{"type", "integer"}, {"readOnly", true}, {"description", "changes with every save; also the ETag"}}}}}};
     if (name_required) s["required"] = {"name"};
     return s;
 }
@@ -216,6 +221,20 @@ std::vector<cat::AttributeChange> ChangesFromBody(const Json& body) {
     return out;
 }
 
+// One control in detail, its attributes_version as the ETag (If-Match of PUT …/attributes).
+Response ControlResponse(const cat::Control& c) {
+    Response res = Response::FromJson(cat::ControlJson(c, true));
+    res.headers.emplace_back("ETag", VersionETag(c.attributes_version));
+    return res;
+}
+
+// A saved view, its version as the ETag (If-Match of PUT and DELETE).
+Response ViewResponse(const cat::SavedView& v, int status = 200) {
+    Response res = Response::FromJson(cat::ViewJson(v), status);
+    res.headers.emplace_back("ETag", VersionETag(v.version));
+    return res;
+}
+
 cat::ControlQuery QueryFrom(const Request& req) {
     cat::ControlQuery q;
     q.framework = req.Param("framework");
@@ -248,19 +267,20 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                [&app](Request& req) { return ListResponse(app.catalog().Query(req.ctx, QueryFrom(req)), req); });
 
     router.Add("GET", "/api/v1/frameworks/{framework}/controls/{id}",
-               {.summary = "One control: attributes (effective and built-in), 2013 predecessors, imported text",
+               {.summary = "One control: attributes (effective and built-in), 2013 predecessors, imported text; ETag "
+                           "is its attributes_version",
                 .tag = "catalog",
                 .response_schema = ControlSchema(),
                 .errors = {404}},
                [&app](Request& req) {
-                   auto c = app.catalog().Show(req.ctx, req.Param("id"), req.Param("framework"));
-                   return Response::FromJson(cat::ControlJson(c, true));
+                   return ControlResponse(app.catalog().Show(req.ctx, req.Param("id"), req.Param("framework")));
                });
 
     router.Add("PUT", "/api/v1/frameworks/{framework}/controls/{id}/attributes",
                {.summary = "Retag a control for the organisation (set, add, remove, reset attribute values); "
                            "recorded in the change log as control_override",
                 .tag = "catalog",
+                .params = {IfMatchParam("the control's ETag (its attributes_version)")},
                 .request_schema = {{"type", "object"},
                                    {"properties",
                                     {{"set", {{"type", "object"}, {"additionalProperties", StringArray()}}},
@@ -269,11 +289,11 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                                      {"reset", StringArray()},
                                      {"reset_all", {{"type", "boolean"}}}}}},
                 .response_schema = ControlSchema(),
-                .errors = {400, 404}},
+                .errors = {400, 404, 412}},
                [&app](Request& req) {
                    auto changes = ChangesFromBody(req.JsonBody());
-                   auto c = app.catalog().ChangeAttributes(req.ctx, req.Param("id"), changes, req.Param("framework"));
-                   return Response::FromJson(cat::ControlJson(c, true));
+                   return ControlResponse(app.catalog().ChangeAttributes(req.ctx, req.Param("id"), changes,
+                                                                         req.Param("framework"), IfMatchVersion(req)));
                });
 
     router.Add("POST", "/api/v1/frameworks/{framework}/texts",
@@ -341,22 +361,25 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                 .errors = {400, 409}},
                [&app](Request& req) {
                    auto v = app.views().Save(req.ctx, ViewFromBody(req.JsonBody()), cat::ViewService::SaveMode::kCreate);
-                   auto res = Response::FromJson(cat::ViewJson(v), 201);
+                   auto res = ViewResponse(v, 201);
                    res.headers.emplace_back("Location", "/api/v1/views/" + v.name);
                    return res;
                });
 
     router.Add("GET", "/api/v1/views/{name}",
-               {.summary = "A saved view's definition", .tag = "views", .response_schema = ViewSchema(true),
+               {.summary = "A saved view's definition; ETag is its version",
+                .tag = "views",
+                .response_schema = ViewSchema(true),
                 .errors = {404}},
-               [&app](Request& req) { return Response::FromJson(cat::ViewJson(app.views().Get(req.ctx, req.Param("name")))); });
+               [&app](Request& req) { return ViewResponse(app.views().Get(req.ctx, req.Param("name"))); });
 
     router.Add("PUT", "/api/v1/views/{name}",
                {.summary = "Replace a saved view's definition (create one with POST)",
                 .tag = "views",
+                .params = {IfMatchParam("the view's ETag (its version)")},
                 .request_schema = ViewSchema(false),
                 .response_schema = ViewSchema(true),
-                .errors = {400, 404}},
+                .errors = {400, 404, 412}},
                [&app](Request& req) {
                    Json body = req.JsonBody();
                    auto v = ViewFromBody(body);
@@ -365,14 +388,19 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                            fmt::format("the body names the view '{}' but the URL '{}'", v.name, req.Param("name")),
                            {{.field = "/name", .message = "differs from the URL"}});
                    v.name = req.Param("name");
-                   auto stored = app.views().Save(req.ctx, v, cat::ViewService::SaveMode::kReplace);
-                   return Response::FromJson(cat::ViewJson(stored));
+                   auto expected = IfMatchVersion(req);
+                   return ViewResponse(app.views().Save(req.ctx, v, cat::ViewService::SaveMode::kReplace, nullptr,
+                                                        expected));
                });
 
     router.Add("DELETE", "/api/v1/views/{name}",
-               {.summary = "Delete a saved view", .tag = "views", .response_schema = Json::object(), .errors = {404}},
+               {.summary = "Delete a saved view",
+                .tag = "views",
+                .params = {IfMatchParam("the view's ETag (its version)")},
+                .response_schema = Json::object(),
+                .errors = {404, 412}},
                [&app](Request& req) {
-                   app.views().Delete(req.ctx, req.Param("name"));
+                   app.views().Delete(req.ctx, req.Param("name"), IfMatchVersion(req));
                    return Response::NoContent();
                });
 

@@ -200,11 +200,11 @@ std::shared_ptr<CatalogSnapshot> CatalogService::Load(store::Db& db, const std::
     for (auto& [_, p] : preds)
         std::sort(p.begin(), p.end(), [](const auto& a, const auto& b) { return query::NaturalLess(a.id, b.id); });
 
-    std::map<std::string, query::Item> overrides;
-    for (const auto& r : db.Query("SELECT control_id, attributes_json FROM control_overrides WHERE org_id = ? AND "
-                                  "framework_id = ?",
+    std::map<std::string, std::pair<query::Item, int64_t>> overrides;  // control → (override, version)
+    for (const auto& r : db.Query("SELECT control_id, attributes_json, version FROM control_overrides WHERE "
+                                  "org_id = ? AND framework_id = ?",
                                   {V(org_id), V(f.id)}))
-        overrides[r.Str(0)] = ItemFromJson(r.JsonAt(1));
+        overrides[r.Str(0)] = {ItemFromJson(r.JsonAt(1)), r.Int(2)};
     struct Text {
         std::map<std::string, std::string> fields;
         std::string source, updated_at;
@@ -233,7 +233,8 @@ std::shared_ptr<CatalogSnapshot> CatalogService::Load(store::Db& db, const std::
         c.built_in = ItemFromJson(r.JsonAt(3));
         c.attributes = c.built_in;
         if (auto o = overrides.find(c.id); o != overrides.end()) {
-            for (const auto& [family, values] : o->second) {
+            c.attributes_version = o->second.second;
+            for (const auto& [family, values] : o->second.first) {
                 c.attributes[family] = values;
                 c.overridden_families.push_back(family);
             }
@@ -384,7 +385,8 @@ std::vector<VocabularyField> CatalogService::VocabularyOf(const Context& ctx, st
 }
 
 Control CatalogService::ChangeAttributes(const Context& ctx, std::string_view id,
-                                         const std::vector<AttributeChange>& changes, std::string_view framework) {
+                                         const std::vector<AttributeChange>& changes, std::string_view framework,
+                                         std::optional<int64_t> if_version) {
     RequirePermission(ctx, Permission::kCatalogEdit);
     auto snap = Snapshot(ctx, framework);
     const Control* control = &RequireControl(*snap, id);
@@ -417,10 +419,17 @@ Control CatalogService::ChangeAttributes(const Context& ctx, std::string_view id
                                {V(ctx.org_id), V(snap->framework.id), V(control_id)});
         if (!row) throw Error::NotFound(fmt::format("no control '{}' in {}", control_id, snap->framework.id));
         query::Item built_in = ItemFromJson(row->JsonAt(0));
-        auto stored = tx.QueryOne("SELECT attributes_json FROM control_overrides WHERE org_id = ? AND framework_id = ? "
-                                  "AND control_id = ?",
+        auto stored = tx.QueryOne("SELECT attributes_json, version FROM control_overrides WHERE org_id = ? AND "
+                                  "framework_id = ? AND control_id = ?",
                                   {V(ctx.org_id), V(snap->framework.id), V(control_id)});
         query::Item old_override = stored ? ItemFromJson(stored->JsonAt(0)) : query::Item{};
+        const int64_t version = stored ? stored->Int(1) : 0;
+        if (if_version && *if_version != version)
+            throw Error(ErrorCode::kPreconditionFailed,
+                        fmt::format("the attributes of {} changed meanwhile (now version {}, you sent {}): reload the "
+                                    "control and apply your change again",
+                                    control_id, version, *if_version),
+                        {{.field = "If-Match", .message = "stale version"}});
         query::Item before = built_in;
         for (const auto& [k, v] : old_override) before[k] = v;
 
@@ -472,22 +481,17 @@ Control CatalogService::ChangeAttributes(const Context& ctx, std::string_view id
         }
         if (new_override == old_override) return;  // nothing changes: no write, no log entry
         std::string now = time::NowUtc();
-        std::string op;
-        if (new_override.empty()) {
-            tx.Exec("DELETE FROM control_overrides WHERE org_id = ? AND framework_id = ? AND control_id = ?",
-                    {V(ctx.org_id), V(snap->framework.id), V(control_id)});
-            op = "delete";
-        } else {
-            std::string j = ItemToJson(new_override).dump();
-            Upsert(tx,
-                   "UPDATE control_overrides SET attributes_json = ?, updated_at = ?, updated_by = ? WHERE org_id = ? "
-                   "AND framework_id = ? AND control_id = ?",
-                   {V(j), V(now), V(ctx.actor), V(ctx.org_id), V(snap->framework.id), V(control_id)},
-                   "INSERT INTO control_overrides (org_id, framework_id, control_id, attributes_json, updated_at, "
-                   "updated_by) VALUES (?, ?, ?, ?, ?, ?)",
-                   {V(ctx.org_id), V(snap->framework.id), V(control_id), V(j), V(now), V(ctx.actor)});
-            op = stored ? "update" : "create";
-        }
+        // Going back to the standard's tags keeps the row with an empty override ('{}'), so that the version
+        // goes on counting: an ETag read before the reset never matches again.
+        std::string op = new_override.empty() ? "delete" : old_override.empty() ? "create" : "update";
+        std::string j = ItemToJson(new_override).dump();
+        Upsert(tx,
+               "UPDATE control_overrides SET attributes_json = ?, updated_at = ?, updated_by = ?, version = ? WHERE "
+               "org_id = ? AND framework_id = ? AND control_id = ?",
+               {V(j), V(now), V(ctx.actor), V(version + 1), V(ctx.org_id), V(snap->framework.id), V(control_id)},
+               "INSERT INTO control_overrides (org_id, framework_id, control_id, attributes_json, updated_at, "
+               "updated_by, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               {V(ctx.org_id), V(snap->framework.id), V(control_id), V(j), V(now), V(ctx.actor), V(version + 1)});
         MarkCatalogChanged(tx, ctx.org_id);
         auto state = [](const query::Item& attrs, const query::Item& ov) {
             return Json{{"attributes", ItemToJson(attrs)}, {"override", ov.empty() ? Json(nullptr) : ItemToJson(ov)}};

@@ -72,6 +72,7 @@ struct Control {
     query::Item built_in;                          // the framework's tags
     query::Item attributes;                        // effective tags (built_in with the overrides applied)
     std::vector<std::string> overridden_families;  // families the organisation retagged
+    int64_t attributes_version = 0;                // +1 with every retag or reset (0: never); the API's ETag
     std::vector<Predecessor> predecessors;
     std::map<std::string, std::string> text;  // TextFields() → imported text (only those present)
     std::string text_source, text_updated_at;
@@ -187,9 +188,10 @@ public:
     // values are checked against the family's vocabulary; a family left with no value is refused (use
     // reset). An override equal to the built-in tags is dropped. One change-log entry (entity
     // "control_override", id "FRAMEWORK:ID", before/after effective attributes and override). Returns the
-    // updated control. Needs kCatalogEdit.
+    // updated control. Needs kCatalogEdit. `if_version`: the attributes_version the caller read;
+    // kPreconditionFailed when the control was retagged since (optimistic concurrency; nullopt: unconditional).
     Control ChangeAttributes(const Context& ctx, std::string_view id, const std::vector<AttributeChange>& changes,
-                             std::string_view framework = kIso27002);
+                             std::string_view framework = kIso27002, std::optional<int64_t> if_version = std::nullopt);
 
     // Imports descriptions from the organisation's licensed copy: CSV with a header "id" plus one or more of
     // TextFields(). All or nothing: every problem (unknown id, repeated id, unknown column, malformed CSV) is

@@ -261,15 +261,49 @@ TEST_P(CatalogTest, OverrideChangesQueriesAndIsLoggedWithBeforeAndAfter) {
                                {AttributeChange::Parse(AttributeChange::Kind::kAdd, "security_domains=Resilience")});
     EXPECT_EQ(LogHead(), head);
 
-    // Reset brings the standard's tags back and removes the override row.
+    // Reset brings the standard's tags back and leaves no override (the row keeps only the version).
     c = catalog_->ChangeAttributes(ctx_, "5.22", {AttributeChange::Parse(AttributeChange::Kind::kReset, "")});
     EXPECT_TRUE(c.overridden_families.empty());
     EXPECT_EQ(Ids(q), before);
+    EXPECT_TRUE(Ids("overridden = true").empty());
     log = Log("control_override");
     ASSERT_EQ(log.size(), 3u);
     EXPECT_EQ(log[2].op, "delete");
-    EXPECT_EQ(store_->Read([](store::Db& db) { return db.QueryOne("SELECT COUNT(*) FROM control_overrides")->Int(0); }),
+    EXPECT_EQ(store_->Read([](store::Db& db) {
+                  return db.QueryOne("SELECT COUNT(*) FROM control_overrides WHERE attributes_json <> '{}'")->Int(0);
+              }),
               0);
+    EXPECT_TRUE(store::VerifyLog(*store_).ok);
+}
+
+// Optimistic concurrency: a retag based on a version that is no longer current is refused, also after a reset
+// (the version never repeats), and changes nothing.
+TEST_P(CatalogTest, RetagWithAStaleVersionIsRefusedAndChangesNothing) {
+    using K = AttributeChange::Kind;
+    EXPECT_EQ(catalog_->Show(ctx_, "8.16").attributes_version, 0);
+    auto c = catalog_->ChangeAttributes(ctx_, "8.16", {AttributeChange::Parse(K::kSet, "control_type=Preventive")},
+                                        kIso27002, 0);
+    EXPECT_EQ(c.attributes_version, 1);
+    auto stale = [&](int64_t version, const std::string& change) {
+        try {
+            catalog_->ChangeAttributes(ctx_, "8.16", {AttributeChange::Parse(K::kSet, change)}, kIso27002, version);
+        } catch (const Error& e) {
+            return e.code() == ErrorCode::kPreconditionFailed && std::string(e.what()).find("8.16") != std::string::npos;
+        }
+        return false;
+    };
+    int64_t head = LogHead();
+    EXPECT_TRUE(stale(0, "control_type=Corrective"));
+    EXPECT_EQ(LogHead(), head);
+    EXPECT_EQ(catalog_->Show(ctx_, "8.16").Values("control_type"), (query::Values{"Preventive"}));
+    c = catalog_->ChangeAttributes(ctx_, "8.16", {AttributeChange::Parse(K::kReset, "")}, kIso27002, 1);
+    EXPECT_EQ(c.attributes_version, 2);
+    EXPECT_TRUE(stale(0, "control_type=Corrective")) << "the version before the first retag is not current again";
+    EXPECT_TRUE(stale(1, "control_type=Corrective"));
+    c = catalog_->ChangeAttributes(ctx_, "8.16", {AttributeChange::Parse(K::kSet, "control_type=Corrective")},
+                                   kIso27002, 2);
+    EXPECT_EQ(c.attributes_version, 3);
+    EXPECT_EQ(Log("control_override").back().op, "create");
     EXPECT_TRUE(store::VerifyLog(*store_).ok);
 }
 
@@ -389,6 +423,38 @@ TEST_P(CatalogTest, SavedViewsCreateReadUpdateDeleteAndRun) {
     EXPECT_EQ(log[0].op, "create");
     EXPECT_EQ(log[1].op, "update");
     EXPECT_EQ(log[2].op, "delete");
+}
+
+// Optimistic concurrency: saving or deleting a view with a version that is no longer current is refused.
+TEST_P(CatalogTest, SavedViewWithAStaleVersionIsRefusedAndChangesNothing) {
+    using Mode = ViewService::SaveMode;
+    auto v = views_->Save(ctx_, {.name = "soc", .where = "control_type = Detective"}, Mode::kCreate);
+    EXPECT_EQ(v.version, 1);
+    auto code = [](auto&& f) {
+        try {
+            f();
+        } catch (const Error& e) {
+            return e.code();
+        }
+        return ErrorCode::kInternal;
+    };
+    SavedView mine = v, theirs = v;
+    mine.where = "control_type = Corrective";
+    theirs.sort = "id";
+    auto saved = views_->Save(ctx_, theirs, Mode::kReplace, nullptr, 1);
+    EXPECT_EQ(saved.version, 2);
+    EXPECT_EQ(views_->Get(ctx_, "soc").version, 2);
+    int64_t head = LogHead();
+    EXPECT_EQ(code([&] { views_->Save(ctx_, mine, Mode::kReplace, nullptr, 1); }), ErrorCode::kPreconditionFailed);
+    EXPECT_EQ(code([&] { views_->Save(ctx_, mine, Mode::kUpsert, nullptr, 1); }), ErrorCode::kPreconditionFailed);
+    EXPECT_EQ(code([&] { views_->Delete(ctx_, "soc", 1); }), ErrorCode::kPreconditionFailed);
+    EXPECT_EQ(LogHead(), head);
+    EXPECT_EQ(views_->Get(ctx_, "soc").where, "control_type = Detective");
+    EXPECT_EQ(views_->Get(ctx_, "soc").sort, "id");
+    // Unconditional saves (the CLI) and current versions go through.
+    EXPECT_EQ(views_->Save(ctx_, mine, Mode::kReplace).version, 3);
+    EXPECT_NO_THROW(views_->Delete(ctx_, "soc", 3));
+    EXPECT_TRUE(views_->List(ctx_).empty());
 }
 
 TEST_P(CatalogTest, OrganisationsSeeOnlyTheirOwnOverridesTextsAndViews) {

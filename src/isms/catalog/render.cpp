@@ -94,6 +94,7 @@ Json ControlJson(const Control& c, bool detail) {
         for (const auto& [k, v] : c.built_in) built[k] = v;
         j["built_in_attributes"] = built;
         j["overridden_families"] = c.overridden_families;
+        j["attributes_version"] = c.attributes_version;
         Json text = Json::object();
         for (const auto& [k, v] : c.text) text[k] = v;
         j["text"] = text;
@@ -198,7 +199,7 @@ Json ViewJson(const SavedView& v) {
     return {{"name", v.name},         {"framework", v.framework}, {"description", v.description},
             {"where", v.where},       {"sort", v.sort},           {"group_by", v.group_by},
             {"pivot", v.pivot},       {"columns", v.columns},     {"created_by", v.created_by},
-            {"updated_at", v.updated_at}};
+            {"updated_at", v.updated_at}, {"version", v.version}};
 }
 
 std::vector<std::string> DefaultColumns(const CatalogSnapshot& s, bool terminal) {

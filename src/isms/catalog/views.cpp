@@ -38,7 +38,18 @@ SavedView FromRow(const store::Row& r) {
     v.columns = d.value("columns", "");
     v.created_by = r.Str(3);
     v.updated_at = r.Str(4);
+    v.version = r.Int(5);
     return v;
+}
+
+// kPreconditionFailed unless the stored view is at the version the caller read.
+void RequireVersion(const SavedView& stored, std::optional<int64_t> if_version) {
+    if (if_version && *if_version != stored.version)
+        throw Error(ErrorCode::kPreconditionFailed,
+                    fmt::format("the saved view '{}' changed meanwhile (now version {}, you sent {}): reload it and "
+                                "apply your change again",
+                                stored.name, stored.version, *if_version),
+                    {{.field = "If-Match", .message = "stale version"}});
 }
 
 Json LogState(const SavedView& v) {
@@ -48,7 +59,7 @@ Json LogState(const SavedView& v) {
 }
 
 constexpr const char* kSelect =
-    "SELECT name, framework_id, definition_json, created_by, updated_at FROM views WHERE org_id = ?";
+    "SELECT name, framework_id, definition_json, created_by, updated_at, version FROM views WHERE org_id = ?";
 
 }  // namespace
 
@@ -98,7 +109,8 @@ ControlList ViewService::Run(const Context& ctx, const std::string& name) {
     }
 }
 
-SavedView ViewService::Save(const Context& ctx, const SavedView& view, SaveMode mode, bool* created) {
+SavedView ViewService::Save(const Context& ctx, const SavedView& view, SaveMode mode, bool* created,
+                            std::optional<int64_t> if_version) {
     RequirePermission(ctx, Permission::kViewsWrite);
     if (!ValidName(view.name))
         throw Error::InvalidInput(
@@ -124,16 +136,20 @@ SavedView ViewService::Save(const Context& ctx, const SavedView& view, SaveMode 
         std::string def = Definition(stored).dump();
         if (existing) {
             SavedView old = FromRow(*existing);
+            RequireVersion(old, if_version);
             stored.created_by = old.created_by;
-            tx.Exec("UPDATE views SET framework_id = ?, definition_json = ?, updated_at = ? WHERE org_id = ? AND "
-                    "name = ?",
-                    {V(stored.framework), V(def), V(stored.updated_at), V(ctx.org_id), V(stored.name)});
+            stored.version = old.version + 1;
+            tx.Exec("UPDATE views SET framework_id = ?, definition_json = ?, updated_at = ?, version = ? WHERE "
+                    "org_id = ? AND name = ?",
+                    {V(stored.framework), V(def), V(stored.updated_at), V(stored.version), V(ctx.org_id),
+                     V(stored.name)});
             tx.Log(ctx.org_id, "view", stored.name, "update", LogState(old), LogState(stored));
         } else {
-            tx.Exec("INSERT INTO views (org_id, name, framework_id, definition_json, created_by, updated_at) VALUES "
-                    "(?, ?, ?, ?, ?, ?)",
+            stored.version = 1;
+            tx.Exec("INSERT INTO views (org_id, name, framework_id, definition_json, created_by, updated_at, version) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     {V(ctx.org_id), V(stored.name), V(stored.framework), V(def), V(stored.created_by),
-                     V(stored.updated_at)});
+                     V(stored.updated_at), V(stored.version)});
             tx.Log(ctx.org_id, "view", stored.name, "create", nullptr, LogState(stored));
             was_new = true;
         }
@@ -142,11 +158,12 @@ SavedView ViewService::Save(const Context& ctx, const SavedView& view, SaveMode 
     return stored;
 }
 
-void ViewService::Delete(const Context& ctx, const std::string& name) {
+void ViewService::Delete(const Context& ctx, const std::string& name, std::optional<int64_t> if_version) {
     RequirePermission(ctx, Permission::kViewsWrite);
     store_.Write(ctx, [&](store::WriteTx& tx) {
         auto existing = tx.QueryOne(std::string(kSelect) + " AND name = ?", {V(ctx.org_id), V(name)});
         if (!existing) throw Error::NotFound(fmt::format("no saved view '{}'", name));
+        RequireVersion(FromRow(*existing), if_version);
         tx.Exec("DELETE FROM views WHERE org_id = ? AND name = ?", {V(ctx.org_id), V(name)});
         tx.Log(ctx.org_id, "view", name, "delete", LogState(FromRow(*existing)), nullptr);
     });

@@ -6,6 +6,10 @@
 // then names the view). Names: 1–64 characters, lower-case letters, digits, '-', '_' and '.', starting with a
 // letter or digit.
 //
+// Optimistic concurrency: every saved view has a version (its ETag in the API). Save and Delete take the
+// version the caller last read (`if_version`) and fail with kPreconditionFailed when the view changed since,
+// so that two people or two servers cannot silently overwrite each other's change. nullopt: unconditional.
+//
 // Permissions: listing, showing and running need kRead; saving and deleting need kViewsWrite.
 // Thread-safety: as CatalogService.
 #pragma once
@@ -24,6 +28,7 @@ struct SavedView {
     std::string description;  // optional, one line
     std::string where, sort, group_by, pivot, columns;
     std::string created_by, updated_at;  // set by the service
+    int64_t version = 0;                 // set by the service: 1 when created, +1 with every change; the ETag
 };
 
 class ViewService {
@@ -41,9 +46,11 @@ public:
         kUpsert,   // either
     };
     // Validates and stores a view; returns it as stored. `created` (optional) tells whether it was new.
-    SavedView Save(const Context& ctx, const SavedView& view, SaveMode mode, bool* created = nullptr);
-    // kNotFound when there is no such view.
-    void Delete(const Context& ctx, const std::string& name);
+    // `if_version`: the version the caller read; kPreconditionFailed when the stored view has another one.
+    SavedView Save(const Context& ctx, const SavedView& view, SaveMode mode, bool* created = nullptr,
+                   std::optional<int64_t> if_version = std::nullopt);
+    // kNotFound when there is no such view; kPreconditionFailed when `if_version` is not its version.
+    void Delete(const Context& ctx, const std::string& name, std::optional<int64_t> if_version = std::nullopt);
 
     // Runs the view over the organisation's effective catalog.
     ControlList Run(const Context& ctx, const std::string& name);

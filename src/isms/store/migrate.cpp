@@ -30,6 +30,7 @@ constexpr MigrationFile kMigrations[] = {
     {5, "0005_risk.sql"},
     {7, "0007_oscal.sql"},
     {8, "0008_quant.sql"},
+    {9, "0009_concurrency.sql"},
 };
 
 // Refuses a database that holds migrations this binary does not know (written by a newer isms).
