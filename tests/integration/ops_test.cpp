@@ -3,12 +3,15 @@
 // graceful shutdown with a request in flight; JSON logs.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -204,6 +207,80 @@ TEST(BackupCliSqliteTest, AReadOnlyCopyIsVerifiedWithoutWritePermission) {
     auto after = RunIsms({"--db", backup, "--format", "json", "log", "verify"});
     ASSERT_EQ(after.exit_code, 0) << after;
     EXPECT_EQ(Json::parse(after.out)["head_hash"], Json::parse(original.out)["head_hash"]) << "nothing was written";
+}
+
+// --- a disk that fills during a write -------------------------------------------------------------------
+
+// A SQLite store on a small file system that fills up in the middle of a write (a 1 MiB attachment with 256 KiB
+// left): the write is refused as "the disk is full; nothing was written" (exit 8), nothing of it is visible
+// afterwards, the change log verifies, and once there is room again the same write succeeds. The file system
+// is a real tmpfs of 2 MiB, so this needs the right to mount (root, as on CI). PostgreSQL is not covered: its
+// disk is the database server's, and depending on what fills first the server either fails the statement
+// (SQLSTATE 53100, reported as "the database server's disk is full; nothing was written") or stops itself
+// because it cannot write its WAL (reported as unreachable, as in PostgresOutageTest).
+TEST(DiskFullTest, AWriteThatFillsTheDiskIsRefusedAndLeavesNothingBehind) {
+    if (::getuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root (CI runs as root)";
+    TempDir dir;
+    std::string disk = dir.path + "/disk";
+    fs::create_directory(disk);
+    if (::mount("tmpfs", disk.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=2m,mode=0755") != 0)
+        GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno) << "), e.g. a container without "
+                     << "CAP_SYS_ADMIN";
+    struct Unmount {
+        std::string path;
+        ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+    } unmount{disk};
+
+    // A store on the small disk with a document to attach files to.
+    auto src = TestStore::Create("sqlite");
+    ASSERT_EQ(src->Isms({"init", "--org", "Acme AB"}).exit_code, 0);
+    std::string db = disk + "/isms.db";
+    ASSERT_EQ(src->Isms({"backup", "-o", db}).exit_code, 0);
+    auto isms = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--db", db});
+        return RunIsms(args);
+    };
+    ASSERT_EQ(isms({"record", "add", "person", "--set", "name=Anna", "--set", "email=anna@acme.example"}).exit_code, 0);
+    auto doc = isms({"record", "add", "document", "--set", "identifier=POL-1", "--set", "title=Policy", "--set",
+                     "kind=policy", "--set", "owner=PER-1"});
+    ASSERT_EQ(doc.exit_code, 0) << doc;
+    auto shown = [&] { return Json::parse(isms({"--format", "json", "record", "show", "document", "DOC-1"}).out); };
+    const Json before = shown();
+    const int64_t head = Json::parse(isms({"--format", "json", "log", "verify"}).out)["head_seq"];
+
+    std::string attachment = dir.path + "/scan.bin";
+    std::ofstream(attachment, std::ios::binary) << crypto::RandomHex(512 * 1024);  // 1 MiB that does not compress
+    // Fill the disk up to 256 KiB.
+    struct statvfs st {};
+    ASSERT_EQ(::statvfs(disk.c_str(), &st), 0);
+    int64_t free_bytes = static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+    ASSERT_GT(free_bytes, 256 * 1024) << "the store itself does not fit";
+    std::string filler = disk + "/filler";
+    std::ofstream(filler, std::ios::binary) << std::string(static_cast<size_t>(free_bytes - 256 * 1024), 'x');
+    ASSERT_EQ(::statvfs(disk.c_str(), &st), 0);
+    ASSERT_LT(static_cast<int64_t>(st.f_bavail * st.f_frsize), 300 * 1024);
+
+    auto full = isms({"record", "attach", "document", "DOC-1", attachment});
+    EXPECT_EQ(full.exit_code, kExitUnavailable) << full;
+    EXPECT_NE(full.err.find("the disk is full; nothing was written"), std::string::npos) << full;
+    EXPECT_EQ(full.err.find("internal"), std::string::npos) << full;
+
+    // Nothing of it is visible: the same record, no attachment, no log entry, an intact chain — read while the
+    // disk is still full.
+    EXPECT_EQ(shown(), before);
+    auto list = isms({"--format", "json", "record", "attachment", "document", "DOC-1"});
+    ASSERT_EQ(list.exit_code, 0) << list;
+    EXPECT_EQ(Json::parse(list.out).size(), 0u) << list;
+    auto verify = isms({"--format", "json", "log", "verify"});
+    ASSERT_EQ(verify.exit_code, 0) << verify;
+    EXPECT_EQ(Json::parse(verify.out)["head_seq"], head);
+
+    // With room again, the same write goes through.
+    fs::remove(filler);
+    auto ok = isms({"record", "attach", "document", "DOC-1", attachment});
+    EXPECT_EQ(ok.exit_code, 0) << ok;
+    EXPECT_EQ(Json::parse(isms({"--format", "json", "record", "attachment", "document", "DOC-1"}).out).size(), 1u);
+    EXPECT_EQ(isms({"log", "verify"}).exit_code, 0);
 }
 
 // --- wrong connection strings and a server that is down ------------------------------------------------
