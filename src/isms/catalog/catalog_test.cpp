@@ -69,6 +69,17 @@ protected:
         });
     }
 
+    // The code of the Error that `f` throws (kInternal when it throws none).
+    template <class F>
+    static ErrorCode CodeOf(F&& f) {
+        try {
+            f();
+        } catch (const Error& e) {
+            return e.code();
+        }
+        return ErrorCode::kInternal;
+    }
+
     std::vector<store::ChangeEntry> Log(const std::string& entity) {
         return store_->Read([&](store::Db& db) { return store::ReadLog(db, {ctx_.org_id, entity, "", 0, 100}); });
     }
@@ -430,14 +441,6 @@ TEST_P(CatalogTest, SavedViewWithAStaleVersionIsRefusedAndChangesNothing) {
     using Mode = ViewService::SaveMode;
     auto v = views_->Save(ctx_, {.name = "soc", .where = "control_type = Detective"}, Mode::kCreate);
     EXPECT_EQ(v.version, 1);
-    auto code = [](auto&& f) {
-        try {
-            f();
-        } catch (const Error& e) {
-            return e.code();
-        }
-        return ErrorCode::kInternal;
-    };
     SavedView mine = v, theirs = v;
     mine.where = "control_type = Corrective";
     theirs.sort = "id";
@@ -445,9 +448,9 @@ TEST_P(CatalogTest, SavedViewWithAStaleVersionIsRefusedAndChangesNothing) {
     EXPECT_EQ(saved.version, 2);
     EXPECT_EQ(views_->Get(ctx_, "soc").version, 2);
     int64_t head = LogHead();
-    EXPECT_EQ(code([&] { views_->Save(ctx_, mine, Mode::kReplace, nullptr, 1); }), ErrorCode::kPreconditionFailed);
-    EXPECT_EQ(code([&] { views_->Save(ctx_, mine, Mode::kUpsert, nullptr, 1); }), ErrorCode::kPreconditionFailed);
-    EXPECT_EQ(code([&] { views_->Delete(ctx_, "soc", 1); }), ErrorCode::kPreconditionFailed);
+    EXPECT_EQ(CodeOf([&] { views_->Save(ctx_, mine, Mode::kReplace, nullptr, 1); }), ErrorCode::kPreconditionFailed);
+    EXPECT_EQ(CodeOf([&] { views_->Save(ctx_, mine, Mode::kUpsert, nullptr, 1); }), ErrorCode::kPreconditionFailed);
+    EXPECT_EQ(CodeOf([&] { views_->Delete(ctx_, "soc", 1); }), ErrorCode::kPreconditionFailed);
     EXPECT_EQ(LogHead(), head);
     EXPECT_EQ(views_->Get(ctx_, "soc").where, "control_type = Detective");
     EXPECT_EQ(views_->Get(ctx_, "soc").sort, "id");
@@ -474,21 +477,13 @@ TEST_P(CatalogTest, PermissionsAreCheckedByTheService) {
     Context viewer = ctx_;
     viewer.role = Role::kViewer;
     EXPECT_EQ(catalog_->Query(viewer, {}).selection.items.size(), 93u);
-    auto code = [](auto&& f) {
-        try {
-            f();
-        } catch (const Error& e) {
-            return e.code();
-        }
-        return ErrorCode::kInternal;
-    };
-    EXPECT_EQ(code([&] {
+    EXPECT_EQ(CodeOf([&] {
                   catalog_->ChangeAttributes(
                       viewer, "5.1", {AttributeChange::Parse(AttributeChange::Kind::kSet, "control_type=Detective")});
               }),
               ErrorCode::kForbidden);
-    EXPECT_EQ(code([&] { catalog_->ImportTexts(viewer, "id,description\n5.1,x\n", "f"); }), ErrorCode::kForbidden);
-    EXPECT_EQ(code([&] { views_->Save(viewer, {.name = "v"}, ViewService::SaveMode::kCreate); }),
+    EXPECT_EQ(CodeOf([&] { catalog_->ImportTexts(viewer, "id,description\n5.1,x\n", "f"); }), ErrorCode::kForbidden);
+    EXPECT_EQ(CodeOf([&] { views_->Save(viewer, {.name = "v"}, ViewService::SaveMode::kCreate); }),
               ErrorCode::kForbidden);
     Context auditor = ctx_;
     auditor.role = Role::kAuditor;  // may keep views, may not retag
