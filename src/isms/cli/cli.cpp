@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -75,7 +76,24 @@ std::string ReadSecret(const std::string& prompt, bool from_stdin, bool confirm)
     return first;
 }
 
-void Print(const io::Table& t, const Globals& g) { std::cout << io::Render(t, g.Format()) << std::flush; }
+namespace {
+// The width tables must fit: COLUMNS when set (so scripts and tests can choose), else the terminal's width
+// when standard output is a terminal, else no limit (a file or pipe gets whole cells up to the cell limit).
+size_t OutputWidth() {
+    if (const char* cols = std::getenv("COLUMNS"); cols && *cols) {
+        char* end = nullptr;
+        long v = std::strtol(cols, &end, 10);
+        if (end && *end == '\0' && v >= 20 && v <= 10000) return static_cast<size_t>(v);
+    }
+    struct winsize ws {};
+    if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+    return 0;
+}
+}  // namespace
+
+void Print(const io::Table& t, const Globals& g) {
+    std::cout << io::Render(t, g.Format(), OutputWidth()) << std::flush;
+}
 
 void PrintJson(const Json& j) { std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n"; }
 

@@ -49,18 +49,37 @@ Format ParseFormat(std::string_view s) {
                               {{"format", "unknown format", {"table", "json", "csv", "markdown"}}});
 }
 
-std::string RenderText(const Table& t, size_t max_cell) {
-    std::vector<size_t> w(t.columns.size(), 0);
+std::string RenderText(const Table& t, size_t max_cell, size_t max_width) {
+    const size_t n = t.columns.size();
+    std::vector<size_t> w(n, 0);
+    for (size_t c = 0; c < n; ++c) w[c] = Width(t.columns[c]);
+    for (const auto& r : t.rows)
+        for (size_t c = 0; c < n && c < r.size(); ++c) w[c] = std::max(w[c], std::min(Width(OneLine(r[c])), max_cell));
+    if (max_width > 0 && n > 0) {
+        // Narrow the widest column, one character at a time, until the rows fit. A column keeps at least its
+        // header's width and 12 characters (or its natural width when smaller), so that short columns (ids,
+        // levels, states) stay whole and long text absorbs the narrowing.
+        auto total = [&] {
+            size_t sum = 2 * (n - 1);
+            for (size_t x : w) sum += x;
+            return sum;
+        };
+        std::vector<size_t> floor(n);
+        for (size_t c = 0; c < n; ++c)
+            floor[c] = std::min(w[c], std::max<size_t>(std::min<size_t>(Width(t.columns[c]), 24), 12));
+        while (total() > max_width) {
+            size_t widest = n;
+            for (size_t c = 0; c < n; ++c)
+                if (w[c] > floor[c] && (widest == n || w[c] > w[widest])) widest = c;
+            if (widest == n) break;
+            --w[widest];
+        }
+    }
     std::vector<std::vector<std::string>> cells;
     cells.reserve(t.rows.size());
-    for (size_t c = 0; c < t.columns.size(); ++c) w[c] = Width(t.columns[c]);
     for (const auto& r : t.rows) {
         std::vector<std::string> row;
-        for (size_t c = 0; c < t.columns.size(); ++c) {
-            std::string v = c < r.size() ? Cut(OneLine(r[c]), max_cell) : "";
-            w[c] = std::max(w[c], Width(v));
-            row.push_back(std::move(v));
-        }
+        for (size_t c = 0; c < n; ++c) row.push_back(c < r.size() ? Cut(OneLine(r[c]), w[c]) : "");
         cells.push_back(std::move(row));
     }
     std::string out;
@@ -73,7 +92,9 @@ std::string RenderText(const Table& t, size_t max_cell) {
         while (!l.empty() && l.back() == ' ') l.pop_back();
         out += l + "\n";
     };
-    line(t.columns);
+    std::vector<std::string> header;
+    for (size_t c = 0; c < n; ++c) header.push_back(Cut(t.columns[c], w[c]));
+    line(header);
     std::vector<std::string> rule;
     for (size_t c = 0; c < t.columns.size(); ++c) {
         std::string r;
@@ -154,9 +175,9 @@ Json ToJson(const Table& t) {
     return arr;
 }
 
-std::string Render(const Table& t, Format f) {
+std::string Render(const Table& t, Format f, size_t max_width) {
     switch (f) {
-        case Format::kTable: return RenderText(t);
+        case Format::kTable: return RenderText(t, 60, max_width);
         case Format::kJson: return ToJson(t).dump(2) + "\n";
         case Format::kCsv: return RenderCsv(t);
         case Format::kMarkdown: return RenderMarkdown(t);

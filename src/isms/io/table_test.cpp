@@ -19,6 +19,43 @@ TEST(TableTest, TextIsAligned) {
     EXPECT_NE(s.find("5.10  Acceptable use"), std::string::npos) << s;
 }
 
+// Display width of each line (code points; the rule is made of multi-byte "─").
+std::vector<size_t> LineWidths(const std::string& text) {
+    std::vector<size_t> out;
+    size_t n = 0;
+    for (unsigned char c : text) {
+        if (c == '\n') {
+            out.push_back(n);
+            n = 0;
+        } else if ((c & 0xC0) != 0x80) {
+            ++n;
+        }
+    }
+    return out;
+}
+
+TEST(TableTest, TextNarrowsTheWidestColumnsToFitATerminal) {
+    Table t{{"id", "title", "theme"},
+            {{"5.23", "Information security for use of cloud services", "organizational"},
+             {"8.16", "Monitoring activities", "technological"}}};
+    std::string wide = RenderText(t);
+    auto wide_widths = LineWidths(wide);
+    const size_t title = std::string("Information security for use of cloud services").size();
+    EXPECT_EQ(*std::max_element(wide_widths.begin(), wide_widths.end()), 4u + 2 + title + 2 + 14);
+    std::string narrow = RenderText(t, 60, 45);
+    for (size_t w : LineWidths(narrow)) EXPECT_LE(w, 45u) << narrow;
+    EXPECT_NE(narrow.find("Information security f"), std::string::npos) << narrow;
+    EXPECT_NE(narrow.find("…"), std::string::npos) << narrow;
+    EXPECT_NE(narrow.find("5.23"), std::string::npos) << "narrow columns stay whole: " << narrow;
+    // Too narrow to fit: columns stop at 12 characters (or their header), nothing disappears.
+    std::string tiny = RenderText(t, 60, 10);
+    EXPECT_NE(tiny.find("id"), std::string::npos);
+    EXPECT_NE(tiny.find("title"), std::string::npos);
+    EXPECT_NE(tiny.find("theme"), std::string::npos);
+    // Render passes the width to the table format only.
+    EXPECT_EQ(Render(t, Format::kCsv, 10), RenderCsv(t));
+}
+
 TEST(TableTest, MarkdownEscapesPipes) {
     Table t{{"a"}, {{"x|y"}}};
     EXPECT_NE(RenderMarkdown(t).find("x\\|y"), std::string::npos);
