@@ -61,7 +61,7 @@ echo "endpoint: $ENDPOINT ($(wc -c <"$tmp/check.json") bytes)"
 # rate URL SECONDS → requests/s; fails on non-2xx answers or socket errors.
 rate() {
   local out
-  out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2"s "${org[@]}" "$base$1")
+  out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 10s "${org[@]}" "$base$1")
   if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
     echo "controls_http.sh: errors while loading $1:" >&2; echo "$out" >&2; exit 1
   fi
