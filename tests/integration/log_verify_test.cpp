@@ -162,6 +162,48 @@ TEST_P(LogVerifyTest, TheLogApiListsTheOrganisationsEntriesNewestFirst) {
     auto bad = http.Get("/api/v1/log?limit=0", beta);
     EXPECT_EQ(bad.status, 400) << bad;
     EXPECT_NE(bad.Json().value("detail", "").find("limit"), std::string::npos) << bad;
+// A row of the ISMS itself changed with the engine's own tool — the chain is intact, but the record no
+// longer equals what its history ends with — and a record inserted without any history.
+TEST_P(LogVerifyTest, ARecordChangedOrAddedBehindTheProgramsBackIsNamed) {
+    Init("Acme AB");
+    ASSERT_EQ(Isms({"record", "add", "person", "--set", "name=Anna Berg", "--set", "email=anna@acme.example"}).exit_code,
+              0);
+    ASSERT_EQ(Isms({"record", "add", "asset", "--set", "name=Payroll database", "--set", "asset_type=information",
+                    "--set", "owner=PER-1", "--set", "classification=restricted"})
+                  .exit_code,
+              0);
+    ASSERT_EQ(Isms({"log", "verify"}).exit_code, 0);
+    auto edit = store().Sql(
+        "UPDATE records SET data_json = REPLACE(data_json, 'restricted', 'public') WHERE id = 'AST-1'");
+    ASSERT_EQ(edit.exit_code, 0) << edit;
+    ASSERT_EQ(Isms({"record", "show", "asset", "AST-1", "--format", "json"}).out.find("restricted"), std::string::npos)
+        << "the edit took effect";
+    auto r = Isms({"log", "verify"});
+    EXPECT_EQ(r.exit_code, 1) << r;
+    EXPECT_NE(r.out.find("change log OK"), std::string::npos) << "the chain itself is intact: " << r;
+    EXPECT_NE(r.out.find("asset AST-1"), std::string::npos) << r;
+    EXPECT_NE(r.out.find("data.classification"), std::string::npos) << r;
+    EXPECT_EQ(r.out.find("person PER-1"), std::string::npos) << "an untouched record is not named: " << r;
+
+    auto copy = store().Sql(
+        "INSERT INTO records (org_id, type, id, seq, version, revision, state, title, data_json, archived, created_at, "
+        "created_by, updated_at, updated_by) SELECT org_id, type, 'AST-99', seq + 1000, version, revision, state, title, "
+        "data_json, archived, created_at, created_by, updated_at, updated_by FROM records WHERE id = 'AST-1'");
+    ASSERT_EQ(copy.exit_code, 0) << copy;
+    auto j = Isms({"--format", "json", "log", "verify"});
+    EXPECT_EQ(j.exit_code, 1) << j;
+    auto v = Json::parse(j.out);
+    EXPECT_EQ(v["ok"], false);
+    ASSERT_EQ(v["records"].size(), 2u) << v;
+    EXPECT_EQ(v["records"][1]["id"], "AST-99");
+    EXPECT_NE(v["records"][1]["problem"].get<std::string>().find("no change-log entry"), std::string::npos) << v;
+
+    // Over HTTP, for the caller's organisation.
+    auto token = CreateToken("acme-ab", "auditor");
+    auto h = StartServer().http().Get("/api/v1/log/verify", {{"Authorization", "Bearer " + token}});
+    ASSERT_EQ(h.status, 200) << h;
+    EXPECT_EQ(h.Json()["ok"], false);
+    EXPECT_EQ(h.Json()["records"].size(), 2u) << h;
 }
 
 ISMS_INSTANTIATE_BACKENDS(LogVerifyTest);

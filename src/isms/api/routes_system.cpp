@@ -34,7 +34,8 @@ void RegisterSystemRoutes(Router& router, app::App& app) {
                [&router](Request&) { return Response::FromJson(router.OpenApi(ISMS_VERSION)); });
 
     router.Add("GET", "/api/v1/log/verify",
-               {.summary = "Recompute the change log's hash chain and report the first broken entry",
+               {.summary = "Recompute the change log's hash chain and report the first broken entry; compare the "
+                           "organisation's records with their last change-log entries",
                 .tag = "change log",
                 .response_schema = {{"type", "object"},
                                     {"properties",
@@ -43,18 +44,25 @@ void RegisterSystemRoutes(Router& router, app::App& app) {
                                       {"head_seq", {{"type", "integer"}}},
                                       {"head_hash", {{"type", "string"}}},
                                       {"first_broken", {{"type", {"integer", "null"}}}},
-                                      {"problem", {{"type", "string"}}}}},
-                                    {"required", {"ok", "entries", "head_seq", "head_hash", "first_broken", "problem"}}},
+                                      {"problem", {{"type", "string"}}},
+                                      {"records",
+                                       {{"type", "array"},
+                                        {"items",
+                                         {{"type", "object"},
+                                          {"properties",
+                                           {{"type", {{"type", "string"}}},
+                                            {"id", {{"type", "string"}}},
+                                            {"problem", {{"type", "string"}}}}}}}}}}},
+                                    {"required",
+                                     {"ok", "entries", "head_seq", "head_hash", "first_broken", "problem", "records"}}},
                 .errors = {}},
                [&app](Request& req) {
                    RequirePermission(req.ctx, Permission::kLogVerify);
-                   auto v = store::VerifyLog(app.store());
-                   Json j = {{"ok", v.ok},
-                             {"entries", v.entries},
-                             {"head_seq", v.head_seq},
-                             {"head_hash", v.head_hash},
-                             {"first_broken", v.first_broken ? Json(*v.first_broken) : Json(nullptr)},
-                             {"problem", v.problem}};
+                   auto v = app.VerifyStore();
+                   // The chain is the installation's; record problems are shown for the caller's organisation only.
+                   std::erase_if(v.records, [&](const auto& p) { return p.org_id != req.ctx.org_id; });
+                   Json j = v.ToJson();
+                   for (auto& p : j["records"]) p.erase("org_id");
                    return Response::FromJson(j);
                });
 

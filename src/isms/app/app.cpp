@@ -60,6 +60,26 @@ App::App(const AppOptions& options) {
 
 App::~App() = default;
 
+App::Verification App::VerifyStore() {
+    Verification v;
+    v.log = store::VerifyLog(*store_);
+    v.records = store_->Read([](store::Db& db) { return records::CheckRecordsAgainstLog(db); });
+    return v;
+}
+
+Json App::Verification::ToJson() const {
+    Json problems = Json::array();
+    for (const auto& p : records)
+        problems.push_back({{"org_id", p.org_id}, {"type", p.type}, {"id", p.id}, {"problem", p.problem}});
+    return {{"ok", ok()},
+            {"entries", log.entries},
+            {"head_seq", log.head_seq},
+            {"head_hash", log.head_hash},
+            {"first_broken", log.first_broken ? Json(*log.first_broken) : Json(nullptr)},
+            {"problem", log.problem},
+            {"records", problems}};
+}
+
 void App::EnsureReferenceData() {
     // The built-in ISO/IEC 27002:2022 catalog: one read when current, an in-place upgrade when this binary
     // carries newer data.

@@ -16,7 +16,9 @@
 #include "isms/auth/tokens.hpp"
 #include "isms/org/organisations.hpp"
 #include "isms/oscal/service.hpp"
+#include "isms/records/integrity.hpp"
 #include "isms/records/schema.hpp"
+#include "isms/store/change_log.hpp"
 #include "isms/records/service.hpp"
 #include "isms/quant/quant_service.hpp"
 #include "isms/risk/criteria_service.hpp"
@@ -69,6 +71,16 @@ public:
     risk::RiskReports& risk_reports() { return *risk_reports_; }
     // The Statement of Applicability (27001 6.1.3 d): see isms/soa/statement.hpp.
     soa::StatementOfApplicability& soa() { return *soa_; }
+
+    // Tamper evidence for the whole store: the change log's hash chain, and every record equal to the last
+    // change-log entry about it (records/integrity.hpp). `isms log verify`, GET /api/v1/log/verify.
+    struct Verification {
+        store::LogVerification log;
+        std::vector<records::StateProblem> records;  // at most 20
+        bool ok() const { return log.ok && records.empty(); }
+        Json ToJson() const;
+    };
+    Verification VerifyStore();
 
     // Loads or refreshes built-in reference data (idempotent; called by init and at startup).
     void EnsureReferenceData();

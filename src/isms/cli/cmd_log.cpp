@@ -10,24 +10,28 @@ namespace isms::cli {
 void RegisterLog(CLI::App& root, Globals& g) {
     auto* log = root.add_subcommand("log", "the tamper-evident change log");
     log->require_subcommand(1);
-    auto* verify = log->add_subcommand("verify", "recompute the hash chain; exit 1 and name the first broken entry "
-                                                 "when it does not hold");
+    auto* verify = log->add_subcommand("verify", "recompute the hash chain and compare every record with its last "
+                                                 "entry; exit 1 naming the first broken entry and changed records");
     verify->callback([&g] {
         auto app = OpenApp(g);
-        auto v = store::VerifyLog(app->store());
+        auto all = app->VerifyStore();
+        const auto& v = all.log;
         if (g.format == "json") {
-            PrintJson({{"ok", v.ok},
-                       {"entries", v.entries},
-                       {"head_seq", v.head_seq},
-                       {"head_hash", v.head_hash},
-                       {"first_broken", v.first_broken ? Json(*v.first_broken) : Json(nullptr)},
-                       {"problem", v.problem}});
-        } else if (v.ok) {
-            Say(g, fmt::format("change log OK: {} entries, head {} {}", v.entries, v.head_seq, v.head_hash));
+            PrintJson(all.ToJson());
         } else {
-            std::cout << fmt::format("change log BROKEN at entry {}: {}\n", v.first_broken.value_or(0), v.problem);
+            if (v.ok)
+                Say(g, fmt::format("change log OK: {} entries, head {} {}", v.entries, v.head_seq, v.head_hash));
+            else
+                std::cout << fmt::format("change log BROKEN at entry {}: {}\n", v.first_broken.value_or(0), v.problem);
+            if (all.records.empty()) {
+                Say(g, "records OK: each equals its last change-log entry");
+            } else {
+                std::cout << "records CHANGED outside isms:\n";
+                for (const auto& p : all.records)
+                    std::cout << fmt::format("  {} {} (organisation {}): {}\n", p.type, p.id, p.org_id, p.problem);
+            }
         }
-        if (!v.ok) throw CLI::RuntimeError(1);
+        if (!all.ok()) throw CLI::RuntimeError(1);
     });
 
     auto* show = log->add_subcommand("show", "list change-log entries of the organisation");

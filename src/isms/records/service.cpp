@@ -15,34 +15,34 @@ namespace isms::records {
 using store::Null;
 using store::V;
 
+Record RecordFromRow(const store::Row& r, size_t o) {
+    Record rec;
+    rec.type = r.Str(o + 0);
+    rec.id = r.Str(o + 1);
+    rec.version = r.Int(o + 2);
+    rec.revision = r.Int(o + 3);
+    rec.state = r.Str(o + 4);
+    rec.title = r.Str(o + 5);
+    rec.data = r.JsonAt(o + 6);
+    if (!rec.data.is_object()) rec.data = Json::object();
+    rec.archived = r.Int(o + 7) != 0;
+    rec.next_review = r.OptStr(o + 8);
+    rec.approved_by = r.OptStr(o + 9);
+    rec.approved_at = r.OptStr(o + 10);
+    rec.created_at = r.Str(o + 11);
+    rec.created_by = r.Str(o + 12);
+    rec.updated_at = r.Str(o + 13);
+    rec.updated_by = r.Str(o + 14);
+    return rec;
+}
+
 namespace engine {
 
 namespace {
 
-constexpr const char* kColumns =
-    "type, id, version, revision, state, title, data_json, archived, next_review, approved_by, approved_at, "
-    "created_at, created_by, updated_at, updated_by";
+constexpr const char* kColumns = kRecordColumns;
 
-Record FromRow(const store::Row& r) {
-    Record rec;
-    rec.type = r.Str(0);
-    rec.id = r.Str(1);
-    rec.version = r.Int(2);
-    rec.revision = r.Int(3);
-    rec.state = r.Str(4);
-    rec.title = r.Str(5);
-    rec.data = r.JsonAt(6);
-    if (!rec.data.is_object()) rec.data = Json::object();
-    rec.archived = r.Int(7) != 0;
-    rec.next_review = r.OptStr(8);
-    rec.approved_by = r.OptStr(9);
-    rec.approved_at = r.OptStr(10);
-    rec.created_at = r.Str(11);
-    rec.created_by = r.Str(12);
-    rec.updated_at = r.Str(13);
-    rec.updated_by = r.Str(14);
-    return rec;
-}
+Record FromRow(const store::Row& r) { return RecordFromRow(r); }
 
 std::string Lower(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -59,6 +59,11 @@ struct Record {
 
 // The record as the API shows it: {type, id, version, revision, state, title, data, archived, next_review, …}.
 Json ToJson(const Record& r);
+// The columns of the records table in the order RecordFromRow reads them, from column `offset` on.
+inline constexpr const char* kRecordColumns =
+    "type, id, version, revision, state, title, data_json, archived, next_review, approved_by, approved_at, "
+    "created_at, created_by, updated_at, updated_by";
+Record RecordFromRow(const store::Row& r, size_t offset = 0);
 
 // A revision that reached a locked state (approved, published), kept readable after later edits.
 struct Revision {
