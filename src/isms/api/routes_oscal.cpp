@@ -4,6 +4,7 @@
 #include "isms/api/routes.hpp"
 #include "isms/core/error.hpp"
 #include "isms/oscal/document.hpp"
+#include "isms/oscal/records_export.hpp"
 #include "isms/oscal/resolve.hpp"
 #include "isms/oscal/validate.hpp"
 
@@ -121,6 +122,40 @@ void RegisterOscalRoutes(Router& router, app::App& app) {
                                               {"enhancements", r.enhancements},
                                               {"attributes", r.attributes}},
                                              201);
+               });
+
+    const ParamDoc soa_version{"version", "query",
+                               "which Statement of Applicability: latest (the latest approved version, default), "
+                               "current (not approved) or an approved version number"};
+    router.Add("GET", "/api/v1/oscal/soa/profile",
+               {.summary = "The Statement of Applicability as an OSCAL profile selecting its applicable Annex A controls "
+                           "from the built-in catalog (imported as iso27001-2022_catalog.json)",
+                .tag = "oscal",
+                .params = {kFormat, soa_version},
+                .errors = {400, 404}},
+               [&app](Request& req) {
+                   auto v = oscal::ParseSoaVersion(req.Query("version"), "version");
+                   return Document(app.oscal_exports().SoaProfile(req.ctx, v), OutputFormat(req));
+               });
+    router.Add("GET", "/api/v1/oscal/soa/ssp",
+               {.summary = "The Statement of Applicability as an OSCAL system security plan: the ISMS scope as the "
+                           "system, one implemented requirement per applicable control with status, owner and "
+                           "justification",
+                .tag = "oscal",
+                .params = {kFormat, soa_version},
+                .errors = {400, 404}},
+               [&app](Request& req) {
+                   auto v = oscal::ParseSoaVersion(req.Query("version"), "version");
+                   return Document(app.oscal_exports().SystemSecurityPlan(req.ctx, v), OutputFormat(req));
+               });
+    router.Add("GET", "/api/v1/oscal/poam",
+               {.summary = "Open risk-treatment actions and the open risks they treat as an OSCAL plan of action and "
+                           "milestones",
+                .tag = "oscal",
+                .params = {kFormat},
+                .errors = {400, 404}},
+               [&app](Request& req) {
+                   return Document(app.oscal_exports().PlanOfActionAndMilestones(req.ctx), OutputFormat(req));
                });
 
     router.Add("GET", "/api/v1/oscal/catalogs/{framework}",

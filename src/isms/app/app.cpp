@@ -41,6 +41,8 @@ App::App(const AppOptions& options) {
                                                   *record_directory_);
     risk_reports_ = std::make_unique<risk::RiskReports>(*risks_, *risk_library_, *catalog_, *record_directory_);
     soa_ = std::make_unique<soa::StatementOfApplicability>(*store_, *catalog_, *record_directory_);
+    oscal_exports_ = std::make_unique<oscal::RecordExports>(*soa_, *risks_, *record_directory_, *records_,
+                                                             *organisations_);
     quant_ = std::make_unique<quant::QuantService>(
         *store_,
         [this](const Context& ctx, const std::string& id) {

@@ -15,6 +15,7 @@
 #include "isms/auth/sessions.hpp"
 #include "isms/auth/tokens.hpp"
 #include "isms/org/organisations.hpp"
+#include "isms/oscal/records_export.hpp"
 #include "isms/oscal/service.hpp"
 #include "isms/records/integrity.hpp"
 #include "isms/records/schema.hpp"
@@ -71,6 +72,9 @@ public:
     risk::RiskReports& risk_reports() { return *risk_reports_; }
     // The Statement of Applicability (27001 6.1.3 d): see isms/soa/statement.hpp.
     soa::StatementOfApplicability& soa() { return *soa_; }
+    // The SoA as OSCAL profile and SSP, the treatment plan and open risks as POA&M: see
+    // isms/oscal/records_export.hpp.
+    oscal::RecordExports& oscal_exports() { return *oscal_exports_; }
 
     // Tamper evidence for the whole store: the change log's hash chain, and every record equal to the last
     // change-log entry about it (records/integrity.hpp). `isms log verify`, GET /api/v1/log/verify.
@@ -103,6 +107,7 @@ private:
     std::unique_ptr<risk::RiskRegister> risks_;
     std::unique_ptr<risk::RiskReports> risk_reports_;
     std::unique_ptr<soa::StatementOfApplicability> soa_;
+    std::unique_ptr<oscal::RecordExports> oscal_exports_;
 };
 
 }  // namespace isms::app

@@ -1,4 +1,5 @@
-// isms oscal validate | resolve | convert — OSCAL documents in JSON, XML and YAML (docs/oscal.md).
+// isms oscal validate | resolve | convert | import | export — OSCAL documents in JSON, XML and YAML
+// (docs/oscal.md).
 #include <fmt/format.h>
 
 #include <fstream>
@@ -7,6 +8,7 @@
 #include "isms/cli/cli.hpp"
 #include "isms/core/error.hpp"
 #include "isms/oscal/document.hpp"
+#include "isms/oscal/records_export.hpp"
 #include "isms/oscal/resolve.hpp"
 #include "isms/oscal/validate.hpp"
 
@@ -133,6 +135,41 @@ void RegisterOscal(CLI::App& root, Globals& g) {
         auto ctx = CliContext(*app, g);
         auto doc = app->oscal().ExportCatalog(ctx, export_framework);
         Emit(oscal::Write(doc, OutputFormat(format, out)), out);
+    });
+
+    // 27001 6.1.3 d), e): the SoA and the treatment plan.
+    static std::string soa_version = "latest";
+    auto* export_profile = export_cmd->add_subcommand(
+        "profile", "the Statement of Applicability as a profile selecting its applicable Annex A controls from the "
+                   "built-in catalog (imported as iso27001-2022_catalog.json beside it)");
+    auto* export_ssp = export_cmd->add_subcommand(
+        "ssp", "the Statement of Applicability as a system security plan: the ISMS scope as the system, one "
+               "implemented requirement per applicable control with status, owner and justification");
+    for (auto* c : {export_profile, export_ssp})
+        c->add_option("--soa-version", soa_version, "latest (approved), current (not approved) or N")
+            ->capture_default_str();
+    auto* export_poam = export_cmd->add_subcommand(
+        "poam", "a plan of action and milestones: open risk-treatment actions and the open risks they treat");
+    for (auto* c : {export_profile, export_ssp, export_poam}) {
+        c->add_option("--format", format, "json, xml or yaml (default: from -o, else json)");
+        c->add_option("-o,--output", out, "write here instead of standard output");
+    }
+    export_profile->callback([&g] {
+        auto app = OpenApp(g);
+        auto ctx = CliContext(*app, g);
+        Emit(oscal::Write(app->oscal_exports().SoaProfile(ctx, oscal::ParseSoaVersion(soa_version, "--soa-version")), OutputFormat(format, out)), out);
+    });
+    export_ssp->callback([&g] {
+        auto app = OpenApp(g);
+        auto ctx = CliContext(*app, g);
+        Emit(oscal::Write(app->oscal_exports().SystemSecurityPlan(ctx, oscal::ParseSoaVersion(soa_version, "--soa-version")),
+                          OutputFormat(format, out)),
+             out);
+    });
+    export_poam->callback([&g] {
+        auto app = OpenApp(g);
+        auto ctx = CliContext(*app, g);
+        Emit(oscal::Write(app->oscal_exports().PlanOfActionAndMilestones(ctx), OutputFormat(format, out)), out);
     });
 
     auto* convert = oscal_cmd->add_subcommand("convert", "convert a document between JSON, XML and YAML");

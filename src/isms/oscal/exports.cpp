@@ -1,19 +1,33 @@
 #include "isms/oscal/exports.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "isms/oscal/framework.hpp"
 
 namespace isms::oscal {
 
 namespace {
 
-Json Metadata(const ExportHeader& h, const std::vector<std::pair<std::string, std::string>>& roles = {}) {
+std::string OrganisationUuid(const std::string& organisation) { return DerivedUuid("party:" + organisation); }
+std::string PersonUuid(const std::string& organisation, const std::string& id) {
+    return DerivedUuid("person:" + organisation + ":" + id);
+}
+
+Json Metadata(const ExportHeader& h, const std::vector<std::pair<std::string, std::string>>& roles = {},
+              const std::vector<Party>& people = {}) {
+    Json parties = Json::array({{{"uuid", OrganisationUuid(h.organisation)}, {"type", "organization"}, {"name", h.organisation}}});
+    for (const auto& p : people)
+        parties.push_back({{"uuid", PersonUuid(h.organisation, p.id)},
+                           {"type", "person"},
+                           {"name", p.name.empty() ? p.id : p.name},
+                           {"props", Json::array({{{"name", "person-id"}, {"value", p.id}, {"ns", std::string(kIsmsNamespace)}}})},
+                           {"member-of-organizations", Json::array({OrganisationUuid(h.organisation)})}});
     Json md = {{"title", h.title},
                {"last-modified", h.last_modified},
                {"version", h.version},
                {"oscal-version", std::string(kOscalVersion)},
-               {"parties", Json::array({{{"uuid", DerivedUuid("party:" + h.organisation)},
-                                         {"type", "organization"},
-                                         {"name", h.organisation}}})}};
+               {"parties", parties}};
     if (!roles.empty()) {
         Json rs = Json::array();
         for (const auto& [id, title] : roles) rs.push_back({{"id", id}, {"title", title}});
@@ -50,7 +64,8 @@ Document ProfileFromSoa(const SoaExport& soa) {
                                               {"include-controls", Json::array({{{"with-ids", ids}}})}}})},
                     {"merge", {{"as-is", true}}}};
     if (ids.empty()) profile["imports"][0].erase("include-controls"), profile["imports"][0]["include-all"] = Json::object();
-    if (!excluded.empty()) profile["metadata"]["remarks"] = "Controls excluded by the Statement of Applicability:\n\n" + excluded;
+    if (!excluded.empty())
+        profile["metadata"]["remarks"] = "Controls the Statement of Applicability does not select:\n\n" + excluded;
     return {Model::kProfile, std::move(profile)};
 }
 
@@ -65,7 +80,11 @@ Document SspFromSoa(const SoaExport& soa) {
                     {"props", Json::array({{{"name", "implementation-status"}, {"value", StatusState(e.status)}}})}};
         if (!e.justification.empty()) req["remarks"] = e.justification;
         Json roles = Json::array();
-        for (const auto& r : e.responsible_roles) roles.push_back({{"role-id", r}});
+        for (const auto& r : e.responsible_roles) {
+            Json role = {{"role-id", r}};
+            for (const auto& p : e.responsible_parties) role["party-uuids"].push_back(PersonUuid(org, p));
+            roles.push_back(std::move(role));
+        }
         if (!roles.empty()) req["responsible-roles"] = roles;
         req["by-components"] = Json::array(
             {{{"component-uuid", this_system},
@@ -76,7 +95,7 @@ Document SspFromSoa(const SoaExport& soa) {
     }
     Json ssp = {
         {"uuid", DerivedUuid("ssp:" + org + ":" + soa.header.version)},
-        {"metadata", Metadata(soa.header, soa.roles)},
+        {"metadata", Metadata(soa.header, soa.roles, soa.parties)},
         {"import-profile", {{"href", soa.profile_href}}},
         {"system-characteristics",
          {{"system-ids", Json::array({{{"identifier-type", "https://ietf.org/rfc/rfc4122"}, {"id", DerivedUuid("system:" + org)}}})},
@@ -108,6 +127,40 @@ Document SspFromSoa(const SoaExport& soa) {
 
 Document PoamFromActions(const PoamExport& poam) {
     std::string org = poam.header.organisation;
+    auto risk_uuid = [&](const std::string& id) { return DerivedUuid("risk:" + org + ":" + id); };
+    std::map<std::string, std::vector<std::string>> risks_of;  // action id → risk ids
+    Json risks = Json::array();
+    for (const auto& r : poam.risks) {
+        Json risk = {{"uuid", risk_uuid(r.id)},
+                     {"title", r.title},
+                     {"description", r.description.empty() ? r.title : r.description},
+                     {"statement", "Risk " + r.id + " of the organisation's risk register (ISO/IEC 27001:2022 6.1.2), "
+                                   "status " + r.isms_status + (r.owner.empty() ? "" : ", owned by " + r.owner) + "."},
+                     {"props", Json::array({IsmsProp("risk-id", r.id), IsmsProp("risk-status", r.isms_status)})},
+                     {"status", r.status.empty() ? "open" : r.status}};
+        if (r.likelihood > 0 && r.consequence > 0) {
+            Json facets = Json::array({{{"name", "likelihood"}, {"system", std::string(kIsmsNamespace)}, {"value", std::to_string(r.likelihood)}},
+                                       {{"name", "impact"}, {"system", std::string(kIsmsNamespace)}, {"value", std::to_string(r.consequence)}}});
+            if (!r.level.empty())
+                facets.push_back({{"name", "risk"}, {"system", std::string(kIsmsNamespace)}, {"value", r.level}});
+            risk["characterizations"] = Json::array(
+                {{{"origin", {{"actors", Json::array({{{"type", "party"}, {"actor-uuid", OrganisationUuid(org)}}})}}},
+                  {"facets", facets}}});
+        }
+        if (!r.deadline.empty()) risk["deadline"] = r.deadline;
+        Json remediations = Json::array();
+        for (const auto& aid : r.action_ids) {
+            risks_of[aid].push_back(r.id);
+            auto a = std::find_if(poam.actions.begin(), poam.actions.end(), [&](const auto& x) { return x.id == aid; });
+            if (a == poam.actions.end()) continue;
+            remediations.push_back({{"uuid", DerivedUuid("remediation:" + org + ":" + aid)},
+                                    {"lifecycle", a->status == "done" ? "completed" : "planned"},
+                                    {"title", a->title},
+                                    {"description", a->description.empty() ? a->title : a->description}});
+        }
+        if (!remediations.empty()) risk["remediations"] = remediations;
+        risks.push_back(std::move(risk));
+    }
     Json items = Json::array();
     for (const auto& a : poam.actions) {
         Json item = {{"uuid", DerivedUuid("poam-item:" + org + ":" + a.id)},
@@ -124,13 +177,28 @@ Document PoamFromActions(const PoamExport& poam) {
             for (const auto& c : a.control_ids) remarks += " " + c;
             remarks += ".";
         }
+        if (auto it = risks_of.find(a.id); it != risks_of.end())
+            for (const auto& r : it->second) item["related-risks"].push_back({{"risk-uuid", risk_uuid(r)}});
         if (!remarks.empty()) item["remarks"] = remarks;
         items.push_back(std::move(item));
+    }
+    // A risk no open action treats yet is an item of its own: its treatment is still to be planned.
+    for (const auto& r : poam.risks) {
+        bool treated = std::any_of(r.action_ids.begin(), r.action_ids.end(), [&](const std::string& aid) {
+            return std::any_of(poam.actions.begin(), poam.actions.end(), [&](const auto& x) { return x.id == aid; });
+        });
+        if (treated) continue;
+        items.push_back({{"uuid", DerivedUuid("poam-item:" + org + ":risk:" + r.id)},
+                         {"title", "Plan the treatment of risk " + r.id + ": " + r.title},
+                         {"description", "Risk " + r.id + " is open (" + r.isms_status + ") and no open action treats it."},
+                         {"props", Json::array({IsmsProp("risk-id", r.id)})},
+                         {"related-risks", Json::array({{{"risk-uuid", risk_uuid(r.id)}}})}});
     }
     Json doc = {{"uuid", DerivedUuid("poam:" + org + ":" + poam.header.version)},
                 {"metadata", Metadata(poam.header)},
                 {"system-id", {{"identifier-type", "https://ietf.org/rfc/rfc4122"}, {"id", DerivedUuid("system:" + poam.system_id)}}},
                 {"poam-items", items}};
+    if (!risks.empty()) doc["risks"] = risks;
     return {Model::kPlanOfActionAndMilestones, std::move(doc)};
 }
 

@@ -38,6 +38,7 @@ struct SoaEntry {
     std::string status;           // implemented | partial | planned | alternative | not-applicable
     std::string implementation;   // how it is implemented (the SSP statement)
     std::vector<std::string> responsible_roles;  // role ids (declared in `roles`)
+    std::vector<std::string> responsible_parties;  // ids of `SoaExport::parties` holding those roles
 };
 
 struct SoaExport {
@@ -48,10 +49,11 @@ struct SoaExport {
     std::string scope_description;
     std::vector<std::pair<std::string, std::string>> roles;  // id, title
     std::vector<SoaEntry> entries;
+    std::vector<Party> parties;  // people named by entries (metadata parties of type person)
 };
 
-// The applicable controls as a profile that selects them from the catalog (excluded ones are listed in the
-// profile's back-matter remarks with their justification).
+// The applicable controls as a profile that selects them from the catalog (the others are listed in the
+// profile's metadata remarks with their justification).
 Document ProfileFromSoa(const SoaExport& soa);
 // A system security plan: the ISMS scope as the system, one implemented requirement per applicable control
 // with its implementation status, responsible roles and justification.
@@ -70,10 +72,26 @@ struct PlannedAction {
     std::string origin;       // the risk or nonconformity it answers ("risk R-12", "finding F-3")
 };
 
+// 27001 6.1.2, 8.2: a risk that is still open (not accepted, not closed), as an OSCAL POA&M risk with its
+// assessment as characterization facets and the actions that treat it as remediations.
+struct PoamRisk {
+    std::string id;           // "R-12"
+    std::string title;
+    std::string description;  // the scenario or the description
+    std::string status;       // OSCAL risk status: open, investigating, remediating, deviation-requested
+    std::string isms_status;  // the register's own status (identified, assessed, treatment_planned, treated)
+    int likelihood = 0, consequence = 0;  // current score (0 = not assessed)
+    std::string level;        // risk level of the score ("high")
+    std::string owner;        // party name
+    std::string deadline;     // RFC 3339 ("" = none): the risk's review date
+    std::vector<std::string> action_ids;  // PlannedAction ids of `actions` that treat it
+};
+
 struct PoamExport {
     ExportHeader header;
     std::string system_id;  // the ISMS's id of the organisation
     std::vector<PlannedAction> actions;
+    std::vector<PoamRisk> risks;  // POA&M items refer to the risks that list them (related-risks)
 };
 Document PoamFromActions(const PoamExport& poam);
 

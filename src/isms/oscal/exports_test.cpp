@@ -28,9 +28,10 @@ SoaExport Soa() {
     soa.profile_href = "soa_profile.json";
     soa.system_name = "Payroll SaaS";
     soa.roles = {{"ciso", "CISO"}, {"it-ops", "IT operations"}};
-    soa.entries = {{"a.5.1", true, "Required by the board.", "implemented", "Policy set approved 2024-03.", {"ciso"}},
-                   {"a.7.4", false, "No physical premises of our own.", "not-applicable", "", {}},
-                   {"a.8.15", true, "Risk R-7.", "partial", "", {"it-ops"}}};
+    soa.entries = {{"a.5.1", true, "Required by the board.", "implemented", "Policy set approved 2024-03.", {"ciso"}, {"PER-1"}},
+                   {"a.7.4", false, "No physical premises of our own.", "not-applicable", "", {}, {}},
+                   {"a.8.15", true, "Risk R-7.", "partial", "", {"it-ops"}, {}}};
+    soa.parties = {{"PER-1", "Karin Lund"}};
     return soa;
 }
 
@@ -48,6 +49,12 @@ TEST(ExportsTest, SoaAsSspHasOneRequirementPerApplicableControl) {
     ASSERT_EQ(reqs.size(), 2u);
     EXPECT_EQ(reqs[1]["props"][0]["value"], "partial");
     EXPECT_EQ(reqs[0]["responsible-roles"][0]["role-id"], "ciso");
+    // The role's holder is a person party of the metadata.
+    std::string holder = reqs[0]["responsible-roles"][0]["party-uuids"][0];
+    bool found = false;
+    for (const auto& p : s.body["metadata"]["parties"])
+        if (p["uuid"] == holder) found = p["name"] == "Karin Lund" && p["type"] == "person";
+    EXPECT_TRUE(found) << s.body["metadata"]["parties"].dump();
 }
 
 TEST(ExportsTest, ActionsAsPoam) {
@@ -57,6 +64,28 @@ TEST(ExportsTest, ActionsAsPoam) {
     Document d = PoamFromActions(p);
     EXPECT_EQ(Problems(d), "");
     EXPECT_EQ(d.body["poam-items"].size(), 2u);
+    EXPECT_FALSE(d.body.contains("risks"));
+}
+
+TEST(ExportsTest, OpenRisksAreRisksOfThePoamWithTheirActionsAsRemediations) {
+    PoamExport p{Header("Plan of action"), "org-1",
+                 {{"A-1", "Deploy log monitoring", "", "treatment", "open", "2024-09-30T23:59:59Z", "IT operations", {"a.8.15"}, "risk R-7"}}};
+    p.risks = {{"R-7", "Intrusion goes unnoticed", "", "remediating", "treatment_planned", 3, 4, "high", "Karin Lund",
+                "2024-12-31T00:00:00Z", {"A-1"}},
+               {"R-9", "Supplier outage", "Payroll provider down for a week.", "open", "assessed", 2, 5, "medium", "", "", {}}};
+    Document d = PoamFromActions(p);
+    EXPECT_EQ(Problems(d), "");
+    const Json& risks = d.body["risks"];
+    ASSERT_EQ(risks.size(), 2u);
+    EXPECT_EQ(risks[0]["status"], "remediating");
+    EXPECT_EQ(risks[0]["remediations"][0]["title"], "Deploy log monitoring");
+    EXPECT_EQ(risks[0]["characterizations"][0]["facets"][1]["value"], "4");
+    // The action's item refers to its risk; the risk without an action gets an item of its own.
+    const Json& items = d.body["poam-items"];
+    ASSERT_EQ(items.size(), 2u);
+    EXPECT_EQ(items[0]["related-risks"][0]["risk-uuid"], risks[0]["uuid"]);
+    EXPECT_EQ(items[1]["related-risks"][0]["risk-uuid"], risks[1]["uuid"]);
+    EXPECT_NE(items[1]["title"].get<std::string>().find("R-9"), std::string::npos);
 }
 
 TEST(ExportsTest, AuditAsAssessmentPlanAndResults) {

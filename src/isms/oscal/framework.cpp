@@ -71,6 +71,8 @@ Json* GroupAt(Json& catalog, const Json& index) {
 
 }  // namespace
 
+std::string IsoOscalId(std::string_view control_id) { return "a." + std::string(control_id); }
+
 std::string AttributeName(std::string_view oscal_name) {
     std::string out;
     for (char c : oscal_name) {
@@ -177,12 +179,12 @@ Document CatalogFromAttributes(const std::string& title, const std::string& vers
             for (const auto& v : values)
                 props.push_back({{"name", AttributeName(family)}, {"value", v}, {"ns", std::string(kIso27002Namespace)}});
         }
-        Json control = {{"id", "a." + c.id}, {"class", "iso27002-control"}, {"title", c.title}, {"props", props}};
+        Json control = {{"id", IsoOscalId(c.id)}, {"class", "iso27002-control"}, {"title", c.title}, {"props", props}};
         Json parts = Json::array();
         for (const auto& [field, text] : c.text) {
             if (text.empty()) continue;
             std::string name = field == "description" ? "statement" : field == "guidance" ? "guidance" : AttributeName(field);
-            Json part = {{"id", "a." + c.id + "_" + AttributeName(field)}, {"name", name}, {"prose", text}};
+            Json part = {{"id", IsoOscalId(c.id) + "_" + AttributeName(field)}, {"name", name}, {"prose", text}};
             if (name != "statement" && name != "guidance") part["ns"] = std::string(kIso27002Namespace);
             parts.push_back(part);
         }

@@ -75,6 +75,10 @@ struct AttributeControl {
 Document CatalogFromAttributes(const std::string& title, const std::string& version, const std::string& group_by,
                                const std::vector<AttributeControl>& controls, const std::string& last_modified);
 
+// The OSCAL id of a control of the built-in ISO/IEC 27002:2022 catalog as CatalogFromAttributes writes it:
+// "5.1" → "a.5.1" (OSCAL ids start with a letter).
+std::string IsoOscalId(std::string_view control_id);
+
 // An attribute name for the query language from an OSCAL name.
 std::string AttributeName(std::string_view oscal_name);
 

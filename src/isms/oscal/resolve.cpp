@@ -132,6 +132,16 @@ void Descendants(const Json& control, std::set<std::string>& ids) {
     }
 }
 
+// control id → the id of the control it is an enhancement of.
+void Parents(const Json& node, const std::string& parent, std::map<std::string, std::string>& out) {
+    for (const auto& c : Arr(node, "controls")) {
+        std::string id = c.value("id", "");
+        if (!parent.empty()) out[id] = parent;
+        Parents(c, id, out);
+    }
+    for (const auto& g : Arr(node, "groups")) Parents(g, "", out);
+}
+
 std::set<std::string> Select(const Json& catalog, const Json& imp, const std::string& path) {
     std::vector<const Json*> all;
     AllControls(catalog, all);
@@ -170,6 +180,13 @@ std::set<std::string> Select(const Json& catalog, const Json& imp, const std::st
         for (const auto* c : all) included.insert(c->value("id", ""));
     } else {
         apply(imp["include-controls"], "include-controls", included);
+        // A selected control brings the controls it sits in (as NIST's resolver does: the hierarchy is kept;
+        // docs/oscal.md "An enhancement selected without its parent"). They come with their own content and
+        // only their selected children.
+        std::map<std::string, std::string> parent;
+        Parents(catalog, "", parent);
+        for (const auto& id : std::vector<std::string>(included.begin(), included.end()))
+            for (auto it = parent.find(id); it != parent.end(); it = parent.find(it->second)) included.insert(it->second);
     }
     if (imp.contains("exclude-controls")) apply(imp["exclude-controls"], "exclude-controls", excluded);
     for (const auto& e : excluded) included.erase(e);
@@ -177,7 +194,7 @@ std::set<std::string> Select(const Json& catalog, const Json& imp, const std::st
 }
 
 // The selected controls of `node`'s controls, nested as in the source; a selected control whose parent is
-// not selected takes the parent's place (docs/oscal.md: enhancements selected without their parent).
+// excluded takes the parent's place (docs/oscal.md: enhancements selected without their parent).
 Json PruneControls(const Json& controls, const std::set<std::string>& sel) {
     Json out = Json::array();
     for (const auto& c : controls) {
