@@ -45,7 +45,17 @@ Json ControlSchema() {
               {"text", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}},
               {"attributes_version",
                {{"type", "integer"},
-                {"description", "one control (not in listings): changes with every retag; also the ETag"}}}}},
+                {"description", "one control (not in listings): changes with every retag; also the ETag"}}},
+              // Imported frameworks (one control, OSCAL's JSON form): see docs/catalog.md.
+              {"class", {{"type", "string"}}},
+              {"params", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+              {"props", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+              {"links", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+              {"parts", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+              {"parent", {{"type", "string"}}},
+              {"enhancements",
+               {{"type", "array"},
+                {"items", {{"type", "object"}, {"properties", {{"id", {{"type", "string"}}}, {"title", {{"type", "string"}}}}}}}}}}},
             {"required", {"id", "title", "attributes"}}};
 }
 
@@ -267,8 +277,9 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                [&app](Request& req) { return ListResponse(app.catalog().Query(req.ctx, QueryFrom(req)), req); });
 
     router.Add("GET", "/api/v1/frameworks/{framework}/controls/{id}",
-               {.summary = "One control: attributes (effective and built-in), 2013 predecessors, imported text; ETag "
-                           "is its attributes_version",
+               {.summary = "One control: attributes (effective and built-in); for ISO/IEC 27002 the 2013 predecessors "
+                           "and licensed text, for an imported framework the control's parameters, parts (statement, "
+                           "guidance), props, links, parent and enhancements; ETag is its attributes_version",
                 .tag = "catalog",
                 .response_schema = ControlSchema(),
                 .errors = {404}},

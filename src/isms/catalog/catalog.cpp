@@ -325,7 +325,20 @@ const Control& RequireControl(const CatalogSnapshot& snap, std::string_view id) 
 }
 
 Control CatalogService::Show(const Context& ctx, std::string_view id, std::string_view framework) {
-    return RequireControl(*Snapshot(ctx, framework), id);
+    auto snap = Snapshot(ctx, framework);
+    Control c = RequireControl(*snap, id);
+    std::string owner = snap->framework.built_in ? "" : ctx.org_id;
+    store_.Read([&](store::Db& db) {
+        auto row = db.QueryOne("SELECT extra_json FROM controls WHERE org_id = ? AND framework_id = ? AND id = ?",
+                               {V(owner), V(snap->framework.id), V(c.id)});
+        if (row && !row->IsNull(0)) {
+            c.content = row->JsonAt(0);
+            if (c.content.is_object()) c.content.erase("group_index");  // the importer's bookkeeping
+        }
+    });
+    for (const auto& k : snap->controls)
+        if (k.First("parent") == c.id) c.enhancements.emplace_back(k.id, k.title);
+    return c;
 }
 
 Transition CatalogService::TransitionOf(const Context& ctx, std::string_view id) {

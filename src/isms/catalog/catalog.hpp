@@ -77,6 +77,11 @@ struct Control {
     std::map<std::string, std::string> text;  // TextFields() → imported text (only those present)
     std::string text_source, text_updated_at;
     query::Item fields;  // everything the query language sees (see the top of this file)
+    // Filled by CatalogService::Show only (not in snapshots): the structured content of a control of an
+    // imported framework — for an OSCAL catalog its class, params, props, links and parts in OSCAL's JSON form
+    // (null for the built-in catalog) — and the controls that are its enhancements (id, title).
+    Json content;
+    std::vector<std::pair<std::string, std::string>> enhancements;
     std::string json;    // ControlJson(*this) as compact text, rendered once per snapshot for fast listings
 
     const query::Values& Values(const std::string& field) const;
@@ -174,7 +179,8 @@ public:
     // Filters, sorts, groups and pivots the controls. kInvalidInput for a bad spec (column, valid names).
     ControlList Query(const Context& ctx, const ControlQuery& q);
 
-    // One control. kNotFound names the id. Accepts "A.5.7" for "5.7" (the Annex A spelling).
+    // One control with its content and enhancements (see Control::content). kNotFound names the id. Accepts
+    // "A.5.7" for "5.7" (the Annex A spelling).
     Control Show(const Context& ctx, std::string_view id, std::string_view framework = kIso27002);
 
     // The 2013 ↔ 2022 correspondence: "A.12.4.1" / "12.4.1" → its 2022 controls; "8.15" / "A.8.15" → its 2013

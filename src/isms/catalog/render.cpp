@@ -101,6 +101,21 @@ Json ControlJson(const Control& c, bool detail) {
         j["text_source"] = c.text.empty() ? Json(nullptr) : Json(c.text_source);
         j["text_updated_at"] = c.text.empty() ? Json(nullptr) : Json(c.text_updated_at);
         j["framework"] = c.framework_id;
+        if (c.framework_id != kIso27002) {
+            // The 2013 mapping is ISO/IEC 27002's; licensed text only when the organisation imported some.
+            j.erase("predecessors");
+            if (c.text.empty()) {
+                for (const char* k : {"has_text", "text", "text_source", "text_updated_at"}) j.erase(k);
+            }
+            // An imported control's own content (OSCAL: class, params, props, links, parts).
+            if (c.content.is_object())
+                for (const char* k : {"class", "params", "props", "links", "parts"})
+                    if (c.content.contains(k)) j[k] = c.content[k];
+            if (std::string parent = c.First("parent"); !parent.empty()) j["parent"] = parent;
+            Json enh = Json::array();
+            for (const auto& [id, title] : c.enhancements) enh.push_back({{"id", id}, {"title", title}});
+            j["enhancements"] = enh;
+        }
     }
     return j;
 }
@@ -276,6 +291,89 @@ io::Table PivotTable(const Pivot& p) {
     return t;
 }
 
+namespace {
+
+std::string Str(const Json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; }
+
+// A parameter as a reader sees it in prose: its values, else "[Assignment: label]" or "[Selection: a; b]".
+std::string ParamText(const Json& p) {
+    if (p.contains("values") && p["values"].is_array() && !p["values"].empty()) {
+        std::vector<std::string> v;
+        for (const auto& x : p["values"]) v.push_back(x.get<std::string>());
+        return Join(v, ", ");
+    }
+    if (p.contains("select")) {
+        std::vector<std::string> v;
+        for (const auto& x : p["select"].value("choice", Json::array())) v.push_back(x.is_string() ? x.get<std::string>() : x.dump());
+        bool many = p["select"].value("how-many", "") == "one-or-more";
+        return fmt::format("[Selection{}: {}]", many ? " (one or more)" : "", Join(v, "; "));
+    }
+    return "[Assignment: " + Str(p, "label") + "]";
+}
+
+// Prose with "{{ insert: param, id }}" replaced by the parameter as ParamText shows it.
+std::string WithParams(std::string prose, const std::map<std::string, std::string>& params) {
+    for (size_t at = prose.find("{{"); at != std::string::npos; at = prose.find("{{", at + 1)) {
+        size_t end = prose.find("}}", at);
+        if (end == std::string::npos) break;
+        std::string inner = prose.substr(at + 2, end - at - 2);
+        size_t comma = inner.rfind(',');
+        if (inner.find("insert") == std::string::npos || comma == std::string::npos) continue;
+        std::string id = inner.substr(comma + 1);
+        id.erase(0, id.find_first_not_of(' '));
+        id.erase(id.find_last_not_of(' ') + 1);
+        auto it = params.find(id);
+        prose.replace(at, end + 2 - at, it == params.end() ? "[" + id + "]" : it->second);
+    }
+    return prose;
+}
+
+// A part and its sub-parts as indented lines, each item with its label ("a.", "1.").
+void PartText(const Json& part, const std::map<std::string, std::string>& params, int depth, std::string& out) {
+    std::string label;
+    for (const auto& p : part.value("props", Json::array()))
+        if (Str(p, "name") == "label") label = Str(p, "value");
+    std::string line = Str(part, "title");
+    std::string prose = WithParams(Str(part, "prose"), params);
+    if (!prose.empty()) line += (line.empty() ? "" : ": ") + prose;
+    if (!label.empty() || !line.empty()) {
+        out += (out.empty() ? "" : "\n") + std::string(depth * 2, ' ') + label + (label.empty() ? "" : " ") + line;
+        ++depth;
+    }
+    for (const auto& sub : part.value("parts", Json::array())) PartText(sub, params, depth, out);
+}
+
+// Rows for an imported control's content: class, parent, enhancements, props, parameters, parts, links.
+void ContentRows(const Control& c, io::Table& t) {
+    const Json& k = c.content;
+    if (!k.is_object()) return;
+    if (!Str(k, "class").empty()) t.rows.push_back({"class", Str(k, "class")});
+    if (!c.First("parent").empty()) t.rows.push_back({"parent", c.First("parent")});
+    if (!c.enhancements.empty()) {
+        std::vector<std::string> v;
+        for (const auto& [id, title] : c.enhancements) v.push_back(id + " " + title);
+        t.rows.push_back({"enhancements", Join(v, "; ")});
+    }
+    for (const auto& p : k.value("props", Json::array()))
+        t.rows.push_back({"prop " + Str(p, "name"), Str(p, "value")});
+    std::map<std::string, std::string> params;
+    for (const auto& p : k.value("params", Json::array())) {
+        params[Str(p, "id")] = ParamText(p);
+        t.rows.push_back({"param " + Str(p, "id"), ParamText(p)});
+    }
+    for (const auto& part : k.value("parts", Json::array())) {
+        std::string text;
+        PartText(part, params, 0, text);
+        t.rows.push_back({Str(part, "name").empty() ? "part" : Str(part, "name"), text});
+    }
+    std::vector<std::string> links;
+    for (const auto& l : k.value("links", Json::array()))
+        links.push_back(Str(l, "href") + (Str(l, "rel").empty() ? "" : " (" + Str(l, "rel") + ")"));
+    if (!links.empty()) t.rows.push_back({"links", Join(links, ", ")});
+}
+
+}  // namespace
+
 io::Table ControlDetailTable(const Control& c, const Framework& f) {
     io::Table t{{"field", "value"}, {}};
     t.rows.push_back({"id", c.id});
@@ -290,9 +388,13 @@ io::Table ControlDetailTable(const Control& c, const Framework& f) {
         }
         t.rows.push_back({fam.name, v});
     }
-    std::string preds;
-    for (const auto& p : c.predecessors) preds += (preds.empty() ? "" : "; ") + p.id + " " + p.title;
-    t.rows.push_back({"predecessors_2013", preds.empty() ? "(none)" : preds});
+    if (f.id == kIso27002) {
+        std::string preds;
+        for (const auto& p : c.predecessors) preds += (preds.empty() ? "" : "; ") + p.id + " " + p.title;
+        t.rows.push_back({"predecessors_2013", preds.empty() ? "(none)" : preds});
+    } else {
+        ContentRows(c, t);
+    }
     for (const auto& name : TextFields())
         if (auto it = c.text.find(name); it != c.text.end()) t.rows.push_back({name, it->second});
     if (!c.text.empty()) t.rows.push_back({"text_source", c.text_source + " (" + c.text_updated_at + ")"});

@@ -130,14 +130,16 @@ void RegisterCatalog(CLI::App& root, Globals& g) {
         PrintControlList(app->catalog().Query(ctx, cq), g);
     });
 
-    auto* show = controls->add_subcommand("show", "one control: attributes, 2013 predecessors, imported text");
+    auto* show = controls->add_subcommand(
+        "show", "one control: attributes, 2013 predecessors and licensed text (ISO/IEC 27002), or an imported "
+                "control's parameters, statement, guidance, props, links and enhancements");
     static std::string show_id;
     show->add_option("id", show_id, "control id, e.g. 5.7 (or A.5.7)")->required();
     show->callback([&g] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
         auto snap = app->catalog().Snapshot(ctx, ControlsOptions().framework);
-        PrintControl(cat::RequireControl(*snap, show_id), snap->framework, g);
+        PrintControl(app->catalog().Show(ctx, show_id, ControlsOptions().framework), snap->framework, g);
     });
 
     auto* tag = controls->add_subcommand(

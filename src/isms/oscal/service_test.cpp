@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "isms/catalog/reference_data.hpp"
+#include "isms/catalog/render.hpp"
 #include "isms/core/error.hpp"
 #include "isms/oscal/test_files.hpp"
 #include "isms/oscal/framework.hpp"
@@ -68,6 +69,38 @@ TEST_P(OscalServiceTest, Nist80053BecomesAFrameworkQueryableByPropsAndClass) {
     auto log = store_->Read([&](store::Db& db) { return store::ReadLog(db, {"o1", "framework", "sp800-53r5", 0, 10}); });
     ASSERT_EQ(log.size(), 1u);
     EXPECT_EQ(log[0].op, "import");
+}
+
+// Imported controls are browsable whole: parameters, statement and guidance, props, links, enhancements; the
+// ISO-only fields (2013 predecessors, licensed text) are not shown for them.
+TEST_P(OscalServiceTest, ShowingAnImportedControlGivesItsContentAndEnhancements) {
+    const Document& cat = Cached(NistDir() / "800-53-rev5-5.0.1/NIST_SP-800-53_rev5_catalog.json");
+    oscal_->ImportCatalog(ctx_, cat, "sp800-53", "NIST_SP-800-53_rev5_catalog.json");
+    auto c = catalog_->Show(ctx_, "ac-2", "sp800-53");
+    Json j = catalog::ControlJson(c, true);
+    EXPECT_FALSE(j.contains("predecessors"));
+    EXPECT_FALSE(j.contains("has_text"));
+    EXPECT_EQ(j["class"], "SP800-53");
+    EXPECT_EQ(j["params"][0]["id"], "ac-2_prm_1");
+    EXPECT_EQ(j["parts"][0]["name"], "statement");
+    EXPECT_EQ(j["parts"][1]["name"], "guidance");
+    EXPECT_EQ(j["enhancements"][0]["id"], "ac-2.1");
+    EXPECT_EQ(j["enhancements"].size(), 13u);
+    EXPECT_FALSE(j.contains("group_index"));
+    auto e = catalog::ControlJson(catalog_->Show(ctx_, "ac-2.1", "sp800-53"), true);
+    EXPECT_EQ(e["parent"], "ac-2");
+    // The terminal view: the statement with its parameters as a reader sees them, and no 2013 mapping.
+    std::string table;
+    for (const auto& row : catalog::ControlDetailTable(c, catalog_->Snapshot(ctx_, "sp800-53")->framework).rows)
+        table += row[0] + "=" + row[1] + "\n";
+    EXPECT_EQ(table.find("predecessors_2013"), std::string::npos) << table;
+    EXPECT_NE(table.find("statement=a. Define and document the types of accounts allowed"), std::string::npos) << table;
+    EXPECT_NE(table.find("[Assignment: organization-defined"), std::string::npos) << table;
+    EXPECT_NE(table.find("param ac-2_prm_1="), std::string::npos) << table;
+    // The built-in catalog keeps its ISO fields.
+    auto iso = catalog::ControlJson(catalog_->Show(ctx_, "8.15"), true);
+    EXPECT_TRUE(iso.contains("predecessors"));
+    EXPECT_FALSE(iso.contains("parts"));
 }
 
 TEST_P(OscalServiceTest, ExportOfAnImportedCatalogGivesItBack) {
