@@ -215,7 +215,12 @@ TEST_P(IsolationTest, AnotherOrganisationsAdministratorCannotReachTheDemoOrganis
     a_pool.by_key["id"].insert(a_id);
     std::set<std::string> b_all = b_pool.All();
     std::set<std::string> priv;
+    // Words of the API's own vocabulary (field names, enum values, descriptions in the OpenAPI document, e.g.
+    // "likelihood") name nothing of A even when only A's data happens to carry them.
+    const std::string vocabulary = doc.dump();
+    auto in_vocabulary = [&](const std::string& v) { return vocabulary.find("\"" + v + "\"") != std::string::npos; };
     for (const auto& v : a_pool.All()) {
+        if (in_vocabulary(v)) continue;
         bool short_number = v.size() < 6 && v.find_first_not_of("0123456789") == std::string::npos;
         // Short record-style ids ("A-1", "R-7") name one thing as surely as long ones.
         static const std::regex kShortId(R"([A-Z]{1,4}-[0-9]+)");
