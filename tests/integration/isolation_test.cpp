@@ -126,6 +126,10 @@ class IsolationTest : public IntegrationTest {
             if (op.method != "GET" || !op.params.empty() || Excluded(op.path)) continue;
             Json j;
             if (JsonBody(c.Get(op.path), j)) {
+                // OSCAL documents (exports of the SoA and the treatment plan) speak OSCAL's vocabulary
+                // ("organization", "likelihood"): their words are not identifiers. Their isolation is still
+                // checked below like every other route's.
+                if (op.path.rfind("/api/v1/oscal/", 0) == 0) continue;
                 pool.Collect(j);
                 by_url[op.path].Collect(j);
                 if (lists) (*lists)[op.path].Collect(j);
