@@ -162,6 +162,8 @@ TEST_P(LogVerifyTest, TheLogApiListsTheOrganisationsEntriesNewestFirst) {
     auto bad = http.Get("/api/v1/log?limit=0", beta);
     EXPECT_EQ(bad.status, 400) << bad;
     EXPECT_NE(bad.Json().value("detail", "").find("limit"), std::string::npos) << bad;
+}
+
 // A row of the ISMS itself changed with the engine's own tool — the chain is intact, but the record no
 // longer equals what its history ends with — and a record inserted without any history.
 TEST_P(LogVerifyTest, ARecordChangedOrAddedBehindTheProgramsBackIsNamed) {
