@@ -43,8 +43,8 @@ bool PersonActive(const Record& p) {
 
 Record RecordService::Attach(const Context& ctx, std::string_view type, std::string_view id, std::string_view filename,
                              std::string_view bytes, std::string field, std::optional<int64_t> if_version) {
-    RequirePermission(ctx, Permission::kRecordsWrite);
     const RecordType& t = types_.Get(type);
+    RequirePermission(ctx, t.write_permission);
     const FieldDef* f = nullptr;
     if (field.empty()) {
         for (const auto& fd : t.fields)

@@ -194,8 +194,8 @@ DataFormat ParseDataFormat(std::string_view s) {
 
 ImportResult RecordService::Import(const Context& ctx, std::string_view type, DataFormat format,
                                    std::string_view text) {
-    RequirePermission(ctx, Permission::kRecordsWrite);
     const RecordType& t = types_.Get(type);
+    RequirePermission(ctx, t.write_permission);
     std::vector<ErrorDetail> problems;
     std::vector<ImportRow> rows =
         format == DataFormat::kCsv ? ReadCsvRows(t, text, problems) : ReadJsonRows(text, problems);

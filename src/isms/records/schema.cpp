@@ -224,6 +224,17 @@ FieldDef ParseField(std::string_view file, const YAML::Node& n, const std::set<s
     return f;
 }
 
+// Permissions are named as in docs/security.md ("records.approve").
+Permission ParsePermissionNode(std::string_view file, const YAML::Node& n) {
+    auto p = Str(file, n, "permission");
+    std::vector<std::string> names;
+    for (auto candidate : AllPermissions()) {
+        names.emplace_back(PermissionName(candidate));
+        if (PermissionName(candidate) == p) return candidate;
+    }
+    Fail(file, n, fmt::format("unknown permission '{}'", p), names);
+}
+
 void ParseWorkflow(std::string_view file, const YAML::Node& n, RecordType& t) {
     if (!n.IsDefined() || n.IsNull()) {
         // Types without a workflow have one state.
@@ -281,17 +292,7 @@ void ParseWorkflow(std::string_view file, const YAML::Node& n, RecordType& t) {
                 if (!names.count(f))
                     Fail(file, tn["from"], fmt::format("transition '{}' starts from an unknown state '{}'", tr.name, f),
                          state_names);
-            if (tn["permission"]) {
-                auto p = Str(file, tn["permission"], "permission");
-                // Permissions are named as in docs/security.md ("records.approve").
-                for (int i = 0; i < 64; ++i) {
-                    auto candidate = static_cast<Permission>(i);
-                    auto name = PermissionName(candidate);
-                    if (name == "unknown") break;
-                    if (name == p) tr.permission = candidate;
-                }
-                if (!tr.permission) Fail(file, tn["permission"], fmt::format("unknown permission '{}'", p));
-            }
+            if (tn["permission"]) tr.permission = ParsePermissionNode(file, tn["permission"]);
             for (const auto& r : StrList(file, tn["roles"], "roles")) {
                 auto role = ParseRole(r);
                 if (!role) Fail(file, tn["roles"], fmt::format("unknown role '{}'", r), RoleNames());
@@ -423,7 +424,7 @@ RecordType TypeRegistry::ParseSchema(std::string_view file, std::string_view tex
     if (!root.IsMap()) Fail(file, root, "a schema must be a mapping with name, title, fields, …");
     OnlyKeys(file, root,
              {"name", "title", "plural", "clause", "description", "id_prefix", "title_field", "fields", "workflow",
-              "versioning", "review", "acknowledgements", "list_columns", "backlinks"},
+              "versioning", "review", "acknowledgements", "list_columns", "backlinks", "permission"},
              "the schema");
     RecordType t;
     t.source = std::string(file);
@@ -459,6 +460,7 @@ RecordType TypeRegistry::ParseSchema(std::string_view file, std::string_view tex
                   {FieldType::kText, FieldType::kEmail, FieldType::kUrl, FieldType::kEnum, FieldType::kDate},
                   "title_field");
 
+    if (root["permission"]) t.write_permission = ParsePermissionNode(file, root["permission"]);
     ParseWorkflow(file, root["workflow"], t);
     auto states = t.StateNames();
     for (const auto& tr : t.workflow.transitions)
@@ -630,6 +632,15 @@ TypeRegistry TypeRegistry::Builtin(const std::vector<std::string>& extra_dirs) {
     return r;
 }
 
+void TypeRegistry::AddRule(std::string_view type, RecordRule rule) {
+    for (auto& t : types_)
+        if (t.name == type) {
+            t.rules.push_back(std::move(rule));
+            return;
+        }
+    Get(type);  // throws kNotFound naming the known types
+}
+
 const RecordType* TypeRegistry::Find(std::string_view name) const {
     for (const auto& t : types_)
         if (t.name == name) return &t;
@@ -668,7 +679,7 @@ Json TypeMetadata(const RecordType& t) {
                   {"label", tr.label},
                   {"from", tr.from},
                   {"to", tr.to},
-                  {"permission", PermissionName(tr.permission.value_or(Permission::kRecordsWrite))},
+                  {"permission", PermissionName(tr.permission.value_or(t.write_permission))},
                   {"approval", tr.approval}};
         if (!tr.roles.empty()) {
             Json roles = Json::array();
@@ -685,6 +696,7 @@ Json TypeMetadata(const RecordType& t) {
                  {"description", t.description},
                  {"id_prefix", t.id_prefix},
                  {"title_field", t.title_field},
+                 {"write_permission", PermissionName(t.write_permission)},
                  {"fields", fields},
                  {"workflow", {{"initial", t.workflow.initial}, {"states", states}, {"transitions", transitions}}},
                  {"list_columns", t.list_columns}};

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,9 +21,35 @@
 #include <vector>
 
 #include "isms/core/context.hpp"
+#include "isms/core/error.hpp"
 #include "isms/core/json.hpp"
 
+namespace isms::store {
+class Db;
+}
+
 namespace isms::records {
+
+struct Record;
+struct RecordType;
+
+// A domain rule of one record type: what the fields, links and workflow cannot say (an auditor may not audit
+// their own area, a corrective action closes only after an effective effectiveness check, …). Other modules
+// add rules with TypeRegistry::AddRule; the engine runs them inside the write transaction of every change of a
+// record of the type (create, update, revise, transition, import, archive, attach, and the ops of other
+// modules' in-transaction writes), after its own checks and before anything is stored. A rule reports
+// problems (field + message); any problem aborts the write with kInvalidInput listing them all. A rule may
+// read the store through `db` (the same transaction) but must not write.
+struct RuleCall {
+    store::Db& db;
+    const Context& ctx;
+    const RecordType& type;
+    const Record* before;         // null on create
+    const Record& after;          // the record as it would be stored
+    std::string_view op;          // create, update, revise, transition, import, archive, unarchive, attach, …
+    std::string_view transition;  // op "transition": the transition's name
+};
+using RecordRule = std::function<void(const RuleCall&, std::vector<ErrorDetail>& problems)>;
 
 enum class FieldType {
     kText,        // one line of text (min/max: length)
@@ -146,6 +173,10 @@ struct RecordType {
     AcknowledgementPolicy acknowledgements;
     std::vector<std::string> list_columns;  // fields (or id, state, next_review) shown in tables
     std::vector<Backlink> backlinks;
+    // The permission to create, edit, import, archive and delete records of the type, and the default of its
+    // transitions (YAML `permission`; default records.write). Audit records use audit.write.
+    Permission write_permission = Permission::kRecordsWrite;
+    std::vector<RecordRule> rules;  // domain rules (TypeRegistry::AddRule)
 
     const FieldDef* Field(std::string_view name) const;
     const State* FindState(std::string_view name) const;
@@ -169,6 +200,9 @@ public:
     void AddDirectory(const std::string& dir);
     // Checks what needs all types: link targets, backlinks. Throws kInvalidInput naming file and field.
     void Finish();
+    // Adds a domain rule to a type (kNotFound for an unknown type). Call while setting the program up, before
+    // the registry is shared between threads.
+    void AddRule(std::string_view type, RecordRule rule);
 
     // The built-in types (embedded), plus the folders given, finished.
     static TypeRegistry Builtin(const std::vector<std::string>& extra_dirs = {});

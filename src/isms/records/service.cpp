@@ -202,6 +202,23 @@ void Persist(store::WriteTx& tx, const RecordType& t, Record& rec, const Record*
     rec.updated_at = now;
     rec.updated_by = ctx.actor;
     rec.next_review = RecordService::NextReview(t, rec);
+    if (!t.rules.empty()) {
+        std::vector<ErrorDetail> problems;
+        std::string_view transition = op == "transition" && event.is_object() && event.contains("transition")
+                                          ? std::string_view(event["transition"].get_ref<const std::string&>())
+                                          : std::string_view();
+        RuleCall call{tx, ctx, t, before, rec, op, transition};
+        for (const auto& rule : t.rules) rule(call, problems);
+        if (!problems.empty()) {
+            if (event.is_object() && event.contains("import_line"))
+                for (auto& p : problems) p.line = event["import_line"].get<int>();
+            std::string what = !before ? fmt::format("the {} cannot be saved", t.name)
+                               : op == "transition"
+                                   ? fmt::format("{} {} cannot '{}'", t.name, rec.id, transition)
+                                   : fmt::format("{} {} cannot be saved", t.name, rec.id);
+            ThrowProblems(what, std::move(problems), false);
+        }
+    }
     std::vector<store::Value> row = {V(rec.revision), V(rec.state), V(rec.title), V(rec.data.dump()),
                                      V(rec.archived), V(rec.next_review), V(rec.approved_by), V(rec.approved_at),
                                      V(rec.updated_at), V(rec.updated_by)};
@@ -278,7 +295,7 @@ void ApplyTransition(const Context& ctx, const RecordType& t, Record& rec, const
             throw Error::Forbidden(fmt::format("only the roles {} may '{}' a {}", roles, tr.name, t.name));
         }
     } else {
-        RequirePermission(ctx, tr.permission.value_or(Permission::kRecordsWrite));
+        RequirePermission(ctx, tr.permission.value_or(t.write_permission));
     }
     std::vector<ErrorDetail> missing;
     for (const auto& f : tr.requires_fields)
@@ -353,29 +370,33 @@ std::optional<std::string> RecordService::NextReview(const RecordType& t, const 
 }
 
 Record RecordService::Create(const Context& ctx, std::string_view type, Json data, std::string id) {
-    RequirePermission(ctx, Permission::kRecordsWrite);
     const RecordType& t = types_.Get(type);
+    RequirePermission(ctx, t.write_permission);
+    return store_.Write(ctx, [&](store::WriteTx& tx) { return CreateIn(tx, t.name, std::move(data), id); });
+}
+
+Record RecordService::CreateIn(store::WriteTx& tx, std::string_view type, Json data, std::string id) {
+    const RecordType& t = types_.Get(type);
+    const Context& ctx = tx.ctx();
     if (!id.empty()) CheckId(id);
     if (!data.is_object()) throw Error::InvalidInput(fmt::format("the data of a {} must be an object of fields", t.name));
     for (const auto& f : t.fields)
         if (!f.default_value.is_null() && (!data.contains(f.name) || data[f.name].is_null()))
             data[f.name] = f.default_value;
-    return store_.Write(ctx, [&](store::WriteTx& tx) {
-        if (id.empty()) {
-            id = NextId(tx, t, ctx.org_id).first;
-        } else if (Load(tx, ctx.org_id, t.name, id)) {
-            throw Error::Conflict(fmt::format("{} '{}' exists already", t.name, id));
-        }
-        std::vector<ErrorDetail> problems;
-        bool conflict = Prepare(tx, t, ctx.org_id, id, data, problems);
-        if (!problems.empty()) ThrowProblems(fmt::format("the {} cannot be saved", t.name), problems, conflict);
-        Record rec;
-        rec.id = id;
-        rec.state = t.workflow.initial;
-        rec.data = std::move(data);
-        Persist(tx, t, rec, nullptr, "create");
-        return rec;
-    });
+    if (id.empty()) {
+        id = NextId(tx, t, ctx.org_id).first;
+    } else if (Load(tx, ctx.org_id, t.name, id)) {
+        throw Error::Conflict(fmt::format("{} '{}' exists already", t.name, id));
+    }
+    std::vector<ErrorDetail> problems;
+    bool conflict = Prepare(tx, t, ctx.org_id, id, data, problems);
+    if (!problems.empty()) ThrowProblems(fmt::format("the {} cannot be saved", t.name), problems, conflict);
+    Record rec;
+    rec.id = id;
+    rec.state = t.workflow.initial;
+    rec.data = std::move(data);
+    Persist(tx, t, rec, nullptr, "create");
+    return rec;
 }
 
 std::optional<Record> RecordService::Find(const Context& ctx, std::string_view type, std::string_view id) {
@@ -502,32 +523,36 @@ Page RecordService::List(const Context& ctx, std::string_view type, const ListQu
 
 Record RecordService::Update(const Context& ctx, std::string_view type, std::string_view id, const Json& patch,
                              std::optional<int64_t> if_version) {
-    RequirePermission(ctx, Permission::kRecordsWrite);
     const RecordType& t = types_.Get(type);
+    RequirePermission(ctx, t.write_permission);
+    return store_.Write(ctx, [&](store::WriteTx& tx) { return UpdateIn(tx, t.name, id, patch, "update", if_version); });
+}
+
+Record RecordService::UpdateIn(store::WriteTx& tx, std::string_view type, std::string_view id, const Json& patch,
+                               std::string_view op, std::optional<int64_t> if_version) {
+    const RecordType& t = types_.Get(type);
+    const Context& ctx = tx.ctx();
     if (!patch.is_object())
         throw Error::InvalidInput(fmt::format("the changes to a {} must be an object of fields", t.name));
-    return store_.Write(ctx, [&](store::WriteTx& tx) {
-        Record before = LoadOrThrow(tx, t, ctx.org_id, id);
-        CheckVersion(before, if_version);
-        RequireNotArchived(before, "edit");
-        Json data = before.data;
-        for (auto it = patch.begin(); it != patch.end(); ++it) {
-            if (it.value().is_null()) {
-                data.erase(it.key());
-            } else {
-                data[it.key()] = it.value();
-            }
+    Record before = LoadOrThrow(tx, t, ctx.org_id, id);
+    CheckVersion(before, if_version);
+    RequireNotArchived(before, "edit");
+    Json data = before.data;
+    for (auto it = patch.begin(); it != patch.end(); ++it) {
+        if (it.value().is_null()) {
+            data.erase(it.key());
+        } else {
+            data[it.key()] = it.value();
         }
-        std::vector<ErrorDetail> problems;
-        bool conflict = Prepare(tx, t, ctx.org_id, before.id, data, problems);
-        if (!problems.empty())
-            ThrowProblems(fmt::format("{} {} cannot be saved", t.name, before.id), problems, conflict);
-        if (data == before.data) return before;
-        Record rec = before;
-        rec.data = std::move(data);
-        Persist(tx, t, rec, &before, ReviseIfLocked(tx, t, before, rec) ? "revise" : "update");
-        return rec;
-    });
+    }
+    std::vector<ErrorDetail> problems;
+    bool conflict = Prepare(tx, t, ctx.org_id, before.id, data, problems);
+    if (!problems.empty()) ThrowProblems(fmt::format("{} {} cannot be saved", t.name, before.id), problems, conflict);
+    if (data == before.data) return before;
+    Record rec = before;
+    rec.data = std::move(data);
+    Persist(tx, t, rec, &before, ReviseIfLocked(tx, t, before, rec) ? "revise" : op);
+    return rec;
 }
 
 Record RecordService::Transition(const Context& ctx, std::string_view type, std::string_view id,
@@ -567,8 +592,8 @@ Record RecordService::Transition(const Context& ctx, std::string_view type, std:
 
 Record RecordService::SetArchived(const Context& ctx, std::string_view type, std::string_view id, bool archived,
                                   std::optional<int64_t> if_version) {
-    RequirePermission(ctx, Permission::kRecordsWrite);
     const RecordType& t = types_.Get(type);
+    RequirePermission(ctx, t.write_permission);
     return store_.Write(ctx, [&](store::WriteTx& tx) {
         Record before = LoadOrThrow(tx, t, ctx.org_id, id);
         CheckVersion(before, if_version);
@@ -612,8 +637,8 @@ std::vector<Linker> RecordService::Linkers(const Context& ctx, std::string_view 
 
 void RecordService::Delete(const Context& ctx, std::string_view type, std::string_view id,
                            std::optional<int64_t> if_version) {
-    RequirePermission(ctx, Permission::kRecordsWrite);
     const RecordType& t = types_.Get(type);
+    RequirePermission(ctx, t.write_permission);
     store_.Write(ctx, [&](store::WriteTx& tx) {
         Record before = LoadOrThrow(tx, t, ctx.org_id, id);
         CheckVersion(before, if_version);
@@ -663,6 +688,72 @@ Revision RecordService::GetRevision(const Context& ctx, std::string_view type, s
     for (auto& r : Revisions(ctx, type, id))
         if (r.revision == revision) return r;
     throw Error::NotFound(fmt::format("{} {} has no released revision {}", type, id, revision));
+}
+
+std::optional<Record> FindRecord(store::Db& db, std::string_view org_id, std::string_view type, std::string_view id) {
+    return Load(db, org_id, type, id);
+}
+
+std::vector<Record> RecordsOf(store::Db& db, std::string_view org_id, std::string_view type, bool include_archived) {
+    std::vector<Record> out;
+    for (const auto& row : db.Query(fmt::format("SELECT {} FROM records WHERE org_id = ? AND type = ?{} ORDER BY seq",
+                                                kColumns, include_archived ? "" : " AND archived = 0"),
+                                    {V(org_id), V(type)}))
+        out.push_back(FromRow(row));
+    return out;
+}
+
+namespace {
+Record RecordFromLog(const Json& j) {
+    auto opt = [&](const char* k) -> std::optional<std::string> {
+        if (!j.contains(k) || !j[k].is_string()) return std::nullopt;
+        return j[k].get<std::string>();
+    };
+    Record r;
+    r.type = j.value("type", "");
+    r.id = j.value("id", "");
+    r.version = j.value("version", int64_t{0});
+    r.revision = j.value("revision", int64_t{1});
+    r.state = j.value("state", "");
+    r.title = j.value("title", "");
+    if (j.contains("data") && j["data"].is_object()) r.data = j["data"];
+    r.archived = j.value("archived", false);
+    r.next_review = opt("next_review");
+    r.approved_by = opt("approved_by");
+    r.approved_at = opt("approved_at");
+    r.created_at = j.value("created_at", "");
+    r.created_by = j.value("created_by", "");
+    r.updated_at = j.value("updated_at", "");
+    r.updated_by = j.value("updated_by", "");
+    return r;
+}
+}  // namespace
+
+std::vector<Record> RecordsAsOf(store::Db& db, std::string_view org_id, std::string_view type, std::string_view at,
+                                bool include_archived) {
+    // The change log holds every record's full image after each change: the last image at or before `at` is
+    // the record as it stood then (none when its last entry is a deletion).
+    std::map<std::string, std::optional<Record>> last;
+    std::vector<std::string> order;
+    for (const auto& row : db.Query("SELECT entity_id, op, after_json FROM change_log WHERE org_id = ? AND entity = ? "
+                                    "AND at <= ? ORDER BY seq",
+                                    {V(org_id), V(Entity(type)), V(at)})) {
+        std::string id = row.Str(0);
+        auto [it, inserted] = last.try_emplace(id);
+        if (inserted) order.push_back(id);
+        Json after = row.JsonAt(2);
+        if (row.Str(1) == "delete" || !after.is_object()) {
+            it->second.reset();
+        } else {
+            it->second = RecordFromLog(after);
+        }
+    }
+    std::vector<Record> out;
+    for (const auto& id : order) {
+        const auto& r = last[id];
+        if (r && (include_archived || !r->archived)) out.push_back(*r);
+    }
+    return out;
 }
 
 bool RecordExists(store::Db& db, std::string_view org_id, std::string_view type, std::string_view id) {

@@ -20,6 +20,12 @@
 // the alternative. Other modules register their own links to records with SetExternalLinks so that the
 // same protection covers them.
 //
+// Permissions: kRead to read; the type's write permission (records.write unless its YAML says otherwise, e.g.
+// audit.write) to write; transitions name their own.
+//
+// Domain rules. Other modules attach rules to types (schema.hpp, RuleCall); every write runs them in its
+// transaction, whichever way it comes (API, CLI, import, another module).
+//
 // Errors: kNotFound (type or record; other organisations' records are invisible), kInvalidInput (with one
 // ErrorDetail per problem: field, message, allowed values, line for imports), kConflict (unique values,
 // deletion of linked records), kPreconditionFailed (stale version), kForbidden (permissions), kTooLarge
@@ -169,6 +175,13 @@ public:
     // draft revision. `if_version`: expected current version (kPreconditionFailed otherwise).
     Record Update(const Context& ctx, std::string_view type, std::string_view id, const Json& patch,
                   std::optional<int64_t> if_version = std::nullopt);
+    // Create and Update inside another module's write transaction (the ctx is the transaction's), so that a
+    // domain service can store its own rows and the records they change in one transaction. Same checks, rules
+    // and change log as Create/Update, but no permission check: the calling service checks its own. `op` names
+    // the change in the change log and for the type's rules ("measure", "compile", …).
+    Record CreateIn(store::WriteTx& tx, std::string_view type, Json data, std::string id = {});
+    Record UpdateIn(store::WriteTx& tx, std::string_view type, std::string_view id, const Json& patch,
+                    std::string_view op = "update", std::optional<int64_t> if_version = std::nullopt);
     // Moves the record along its workflow; `transition` is a transition name or the target state. Errors
     // name the transitions allowed from the current state.
     Record Transition(const Context& ctx, std::string_view type, std::string_view id, std::string_view transition,
@@ -229,6 +242,16 @@ private:
 
 // ---- For other modules, inside their own transactions ----------------------------------------------------
 
+// One record (archived or not), or every record of a type in creation order.
+std::optional<Record> FindRecord(store::Db& db, std::string_view org_id, std::string_view type, std::string_view id);
+std::vector<Record> RecordsOf(store::Db& db, std::string_view org_id, std::string_view type,
+                              bool include_archived = false);
+// Every record of a type as it stood at the instant `at` (RFC 3339 UTC, compared as text with the change log's
+// times, e.g. "2026-03-31T23:59:59.999Z"), rebuilt from the change log: records created later are absent,
+// records deleted since are present, each with the fields, state and archived flag it had then. In order of
+// creation.
+std::vector<Record> RecordsAsOf(store::Db& db, std::string_view org_id, std::string_view type, std::string_view at,
+                                bool include_archived = false);
 // True when the record exists in the organisation (archived or not).
 bool RecordExists(store::Db& db, std::string_view org_id, std::string_view type, std::string_view id);
 // Throws kInvalidInput (naming `field`) unless the record exists.

@@ -28,6 +28,7 @@ constexpr MigrationFile kMigrations[] = {
     {3, "0003_records.sql"},
     {4, "0004_auth.sql"},
     {5, "0005_risk.sql"},
+    {6, "0006_evaluation.sql"},
     {7, "0007_oscal.sql"},
     {8, "0008_quant.sql"},
     {9, "0009_concurrency.sql"},
