@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "isms/catalog/reference_data.hpp"
+#include "isms/evaluation/rules.hpp"
 
 namespace isms::app {
 
@@ -30,6 +31,7 @@ App::App(const AppOptions& options) {
         }
     }
     record_types_ = std::make_unique<records::TypeRegistry>(records::TypeRegistry::Builtin(schema_dirs));
+    evaluation::AddEvaluationRules(*record_types_);
     records_ = std::make_unique<records::RecordService>(*store_, *record_types_);
     catalog_ = std::make_unique<catalog::CatalogService>(*store_);
     views_ = std::make_unique<catalog::ViewService>(*store_, *catalog_);
@@ -43,6 +45,10 @@ App::App(const AppOptions& options) {
     soa_ = std::make_unique<soa::StatementOfApplicability>(*store_, *catalog_, *record_directory_);
     oscal_exports_ = std::make_unique<oscal::RecordExports>(*soa_, *risks_, *record_directory_, *records_,
                                                              *organisations_);
+    metrics_ = std::make_unique<evaluation::MetricService>(*store_, *records_);
+    audits_ = std::make_unique<evaluation::AuditService>(*store_, *records_, *soa_, *risks_);
+    reviews_ = std::make_unique<evaluation::ManagementReviewService>(*store_, *records_, *risks_, *soa_);
+    readiness_ = std::make_unique<evaluation::ReadinessService>(*store_, *risks_, *soa_);
     quant_ = std::make_unique<quant::QuantService>(
         *store_,
         [this](const Context& ctx, const std::string& id) {

@@ -14,6 +14,10 @@
 #include "isms/auth/accounts.hpp"
 #include "isms/auth/sessions.hpp"
 #include "isms/auth/tokens.hpp"
+#include "isms/evaluation/audits.hpp"
+#include "isms/evaluation/metrics.hpp"
+#include "isms/evaluation/readiness.hpp"
+#include "isms/evaluation/review.hpp"
 #include "isms/org/organisations.hpp"
 #include "isms/oscal/records_export.hpp"
 #include "isms/oscal/service.hpp"
@@ -85,6 +89,12 @@ public:
         Json ToJson() const;
     };
     Verification VerifyStore();
+    // Performance evaluation and improvement (27001 9.1–10.2) and readiness: see isms/evaluation/*.hpp. The
+    // evaluation record types' rules are attached to the record registry here.
+    evaluation::MetricService& metrics() { return *metrics_; }
+    evaluation::AuditService& audits() { return *audits_; }
+    evaluation::ManagementReviewService& reviews() { return *reviews_; }
+    evaluation::ReadinessService& readiness() { return *readiness_; }
 
     // Loads or refreshes built-in reference data (idempotent; called by init and at startup).
     void EnsureReferenceData();
@@ -108,6 +118,10 @@ private:
     std::unique_ptr<risk::RiskReports> risk_reports_;
     std::unique_ptr<soa::StatementOfApplicability> soa_;
     std::unique_ptr<oscal::RecordExports> oscal_exports_;
+    std::unique_ptr<evaluation::MetricService> metrics_;
+    std::unique_ptr<evaluation::AuditService> audits_;
+    std::unique_ptr<evaluation::ManagementReviewService> reviews_;
+    std::unique_ptr<evaluation::ReadinessService> readiness_;
 };
 
 }  // namespace isms::app

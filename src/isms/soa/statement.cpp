@@ -106,6 +106,15 @@ Inputs StatementOfApplicability::Gather(const Context& ctx, store::Db& db) {
     return in;
 }
 
+std::map<std::string, std::string> StatementOfApplicability::ControlOwners(store::Db& db, const std::string& org_id) {
+    std::map<std::string, std::string> out;
+    for (const auto& r : db.Query("SELECT control_id, owner_id FROM soa_decisions WHERE org_id = ? AND owner_id <> '' AND "
+                                  "(applicable IS NULL OR applicable <> 0)",
+                                  {V(org_id)}))
+        out[r.Str(0)] = r.Str(1);
+    return out;
+}
+
 std::vector<Entry> StatementOfApplicability::DeriveIn(const Context& ctx, store::Db& db) {
     return Derive(Gather(ctx, db));
 }

@@ -91,6 +91,10 @@ public:
     // Changes from version `from` to version `to`; 0 stands for the current (unapproved) statement.
     std::vector<Change> Diff(const Context& ctx, int from, int to);
 
+    // Inside a read or write: control id → owner (person record id) of the decisions that name an owner and do
+    // not exclude the control (for the independence of internal auditors, 27001 9.2.2).
+    static std::map<std::string, std::string> ControlOwners(store::Db& db, const std::string& org_id);
+
 private:
     Inputs Gather(const Context& ctx, store::Db& db);
     std::vector<Entry> DeriveIn(const Context& ctx, store::Db& db);
