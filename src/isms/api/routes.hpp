@@ -15,5 +15,13 @@ void RegisterAuthRoutes(Router& router, app::App& app);  // /api/v1/auth/…: si
 void RegisterUserRoutes(Router& router, app::App& app);  // /api/v1/users…, /api/v1/tokens…
 void RegisterRiskRoutes(Router& router, app::App& app);
 void RegisterSoaRoutes(Router& router, app::App& app);
+void RegisterEvaluationRoutes(Router& router, app::App& app);  // metrics, audits, reviews, readiness
+
+// Shared by the route files (routes_common.cpp).
+// A file download: `body` with its media type, as an attachment called `filename`.
+Response Download(std::string body, std::string content_type, const std::string& filename);
+// The caller's organisation's name (report titles) and slug (file names); its id when it has none.
+std::string OrganisationName(app::App& app, const Context& ctx);
+std::string OrganisationSlug(app::App& app, const Context& ctx);
 
 }  // namespace isms::api

@@ -121,22 +121,6 @@ Response WithETag(Response r, int64_t version) {
 
 Response RiskResponse(const Risk& k, int status = 200) { return WithETag(Response::FromJson(k.ToJson(), status), k.row_version); }
 
-Response Download(std::string body, std::string type, const std::string& filename) {
-    auto r = Response::Raw(std::move(body), std::move(type));
-    r.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"{}\"", filename));
-    return r;
-}
-
-std::string OrgName(app::App& app, const Context& ctx) {
-    auto o = app.organisations().FindBySlugOrId(ctx.org_id);
-    return o ? o->name : ctx.org_id;
-}
-
-std::string OrgSlug(app::App& app, const Context& ctx) {
-    auto o = app.organisations().FindBySlugOrId(ctx.org_id);
-    return o ? o->slug : "isms";
-}
-
 bool Flag(const Request& req, const std::string& name, bool def) {
     if (!req.HasQuery(name)) return def;
     std::string v = req.Query(name);
@@ -451,9 +435,9 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
     router.Add("GET", "/api/v1/risk/register.csv",
                {.summary = "The risk register as CSV", .tag = "risk", .errors = {}, .response_type = "text/csv"},
                [&app](Request& req) {
-                   auto d = app.risk_reports().Gather(req.ctx, OrgName(app, req.ctx));
+                   auto d = app.risk_reports().Gather(req.ctx, OrganisationName(app, req.ctx));
                    return Download(io::RenderCsv(risk::RegisterTable(d)), "text/csv; charset=utf-8",
-                                   OrgSlug(app, req.ctx) + "-risk-register.csv");
+                                   OrganisationSlug(app, req.ctx) + "-risk-register.csv");
                });
     router.Add("GET", "/api/v1/risk/register.xlsx",
                {.summary = "The risk register as a spreadsheet (register, actions, criteria; colours by level)",
@@ -461,10 +445,10 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                 .errors = {},
                 .response_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
                [&app](Request& req) {
-                   auto d = app.risk_reports().Gather(req.ctx, OrgName(app, req.ctx));
+                   auto d = app.risk_reports().Gather(req.ctx, OrganisationName(app, req.ctx));
                    return Download(risk::RegisterXlsx(d),
                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                   OrgSlug(app, req.ctx) + "-risk-register.xlsx");
+                                   OrganisationSlug(app, req.ctx) + "-risk-register.xlsx");
                });
     router.Add("GET", "/api/v1/risk/heatmap.svg",
                {.summary = "Heat map of inherent and residual risk on the current criteria",
@@ -472,7 +456,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                 .errors = {},
                 .response_type = "image/svg+xml"},
                [&app](Request& req) {
-                   auto d = app.risk_reports().Gather(req.ctx, OrgName(app, req.ctx), false);
+                   auto d = app.risk_reports().Gather(req.ctx, OrganisationName(app, req.ctx), false);
                    return Response::Raw(risk::HeatMapSvg(d), "image/svg+xml");
                });
     router.Add("GET", "/api/v1/risk/treatment-plan.html",
@@ -481,9 +465,9 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                 .errors = {},
                 .response_type = "text/html"},
                [&app](Request& req) {
-                   auto d = app.risk_reports().Gather(req.ctx, OrgName(app, req.ctx), false);
+                   auto d = app.risk_reports().Gather(req.ctx, OrganisationName(app, req.ctx), false);
                    return Download(risk::TreatmentPlanHtml(d), "text/html; charset=utf-8",
-                                   OrgSlug(app, req.ctx) + "-risk-treatment-plan.html");
+                                   OrganisationSlug(app, req.ctx) + "-risk-treatment-plan.html");
                });
 }
 

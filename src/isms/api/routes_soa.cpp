@@ -54,12 +54,6 @@ Response EntryResponse(const soa::Entry& e) {
     return r;
 }
 
-Response Download(std::string body, std::string type, const std::string& filename) {
-    auto r = Response::Raw(std::move(body), std::move(type));
-    r.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"{}\"", filename));
-    return r;
-}
-
 // The statement to export: an approved version (?version=N) or the current one.
 soa::ExportData ExportDataFor(app::App& app, const Request& req) {
     auto org = app.organisations().FindBySlugOrId(req.ctx.org_id);

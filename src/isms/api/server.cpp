@@ -337,6 +337,7 @@ void RegisterAllRoutes(Router& router, app::App& app) {
     RegisterUserRoutes(router, app);
     RegisterRiskRoutes(router, app);
     RegisterSoaRoutes(router, app);
+    RegisterEvaluationRoutes(router, app);
 }
 
 }  // namespace isms::api

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "isms/core/error.hpp"
@@ -74,6 +76,27 @@ std::string ReadSecret(const std::string& prompt, bool from_stdin, bool confirm)
     std::string first = ask(prompt + ": ");
     if (confirm && ask("again: ") != first) throw Error::InvalidInput("the two entries differ");
     return first;
+}
+
+std::string ReadInput(const std::string& path) {
+    if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error::NotFound(fmt::format("cannot read '{}'", path));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void WriteOutput(const std::string& path, const std::string& bytes) {
+    if (path.empty() || path == "-") {
+        std::cout << bytes << std::flush;
+        return;
+    }
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out || !out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())))
+            throw Error::Unavailable(fmt::format("cannot write '{}'", path));
+    }
+    std::filesystem::rename(tmp, path);
 }
 
 namespace {

@@ -52,6 +52,12 @@ void Print(const io::Table& t, const Globals& g);
 void PrintJson(const Json& j);
 void Say(const Globals& g, const std::string& line);  // human-readable line; suppressed by --quiet or --format json
 
+// Reads a file, or standard input for "-". kNotFound when it cannot be read.
+std::string ReadInput(const std::string& path);
+// Writes `bytes` to a file (through a temporary file, so never half-written), or to standard output when
+// `path` is "" or "-".
+void WriteOutput(const std::string& path, const std::string& bytes);
+
 // Each command group registers itself (one file each: cmd_<group>.cpp).
 using Register = void (*)(CLI::App& root, Globals& g);
 void RegisterInit(CLI::App& root, Globals& g);
@@ -69,5 +75,6 @@ void RegisterSoa(CLI::App& root, Globals& g);
 void RegisterDomainCommands(CLI::App& root, Globals& g);  // commands.cpp
 void RegisterQuant(CLI::App& root, Globals& g);
 void RegisterRecord(CLI::App& root, Globals& g);          // cmd_record.cpp
+void RegisterEvaluation(CLI::App& root, Globals& g);      // metric, audit, review, readiness (after RegisterOscal)
 
 }  // namespace isms::cli

@@ -11,6 +11,7 @@ void RegisterDomainCommands(CLI::App& root, Globals& g) {
     RegisterRecord(root, g);
     RegisterRisk(root, g);
     RegisterSoa(root, g);
+    RegisterEvaluation(root, g);
 }
 
 }  // namespace isms::cli

@@ -381,6 +381,33 @@ IndependenceCheck AuditService::Independence(const Context& ctx, const std::stri
     });
 }
 
+records::Record AuditService::RaiseNonconformity(const Context& ctx, const std::string& finding_id, Json fields) {
+    RequirePermission(ctx, Permission::kRecordsWrite);
+    if (!fields.is_object()) throw Error::InvalidInput("the nonconformity's fields must be an object");
+    return store_.Write(ctx, [&](store::WriteTx& tx) {
+        auto f = records::FindRecord(tx, ctx.org_id, "audit_finding", finding_id);
+        if (!f) throw Error::NotFound(fmt::format("no audit_finding '{}'", finding_id));
+        std::string kind = Text(f->data, "kind");
+        if (kind != "major_nonconformity" && kind != "minor_nonconformity")
+            throw Error::InvalidInput(fmt::format("finding {} is an {}, not a nonconformity", finding_id, kind),
+                                      {{"finding", "not a nonconformity", NonconformityFindingKinds()}});
+        for (const auto& r : tx.Query("SELECT from_id FROM record_links WHERE org_id = ? AND from_type = "
+                                      "'nonconformity' AND field = 'finding' AND to_id = ?",
+                                      {V(ctx.org_id), V(finding_id)}))
+            throw Error::Conflict(fmt::format("nonconformity {} already refers to finding {}", r.Str(0), finding_id));
+        Json data = {{"title", f->title},
+                     {"source", "internal_audit"},
+                     {"finding", finding_id},
+                     {"severity", kind == "major_nonconformity" ? "major" : "minor"},
+                     {"description", Text(f->data, "description")},
+                     {"detected_on", Text(f->data, "raised_on")}};
+        for (const char* k : {"clause", "control"})
+            if (!Text(f->data, k).empty()) data[k] = Text(f->data, k);
+        for (auto it = fields.begin(); it != fields.end(); ++it) data[it.key()] = it.value();
+        return records_.CreateIn(tx, "nonconformity", std::move(data));
+    });
+}
+
 io::Report AuditService::Report(const Context& ctx, const std::string& audit_id, const std::string& organisation) {
     RequirePermission(ctx, Permission::kRead);
     struct Data {

@@ -80,6 +80,12 @@ public:
 
     IndependenceCheck Independence(const Context& ctx, const std::string& audit_id);
 
+    // Records a nonconformity finding as a nonconformity (27001 10.2) referring to it: title, severity, clause,
+    // control, description and detection date come from the finding; `fields` add the rest (owner, due_date,
+    // …) and may override them. kInvalidInput when the finding is an observation or an opportunity; kConflict
+    // when a nonconformity already refers to it. Needs kRecordsWrite.
+    records::Record RaiseNonconformity(const Context& ctx, const std::string& finding_id, Json fields);
+
     // The audit report: scope, team, independence, checklist, findings with their nonconformities and corrective
     // actions, conclusion. `organisation`: the name shown.
     io::Report Report(const Context& ctx, const std::string& audit_id, const std::string& organisation);
