@@ -16,6 +16,7 @@ org::Organisation SeedDemo(App& app) {
     SeedCatalogViews(app, org);
     SeedDemoRecords(app, org.id);
     SeedDemoRisks(app, org.id);
+    SeedDemoEvaluation(app, org.id);
     return org;
 }
 

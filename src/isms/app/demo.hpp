@@ -23,6 +23,9 @@ void SeedDemoRecords(App& app, const std::string& org_id);
 // The demo's risk register, treatment plan, acceptances, FAIR estimates and an approved Statement of
 // Applicability (demo_risk.cpp), called by SeedDemo after the records it links to. Idempotent.
 void SeedDemoRisks(App& app, const std::string& org_id);
+// The demo's measurements, audit, nonconformities, improvements and management review (demo_evaluation.cpp),
+// called by SeedDemo after SeedDemoRecords and SeedDemoRisks.
+void SeedDemoEvaluation(App& app, const std::string& org_id);
 
 inline constexpr const char* kDemoOrgSlug = "kvarnberg";
 inline constexpr const char* kDemoOrgName = "Kvarnberg Cloud AB";

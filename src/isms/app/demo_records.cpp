@@ -7,45 +7,9 @@
 // AST-4 (source code), AST-5 (laptops), AST-6 (production cluster), AST-7 (backups), AST-8 (hosting
 // contract), AST-9 (office), AST-10 (bank payment-file integration); suppliers SUP-1 (Nordlys Cloud) … SUP-5.
 #include "isms/app/demo.hpp"
-#include "isms/core/time.hpp"
+#include "isms/app/demo_seeder.hpp"
 
 namespace isms::app {
-
-namespace {
-
-class RecordSeeder {
-public:
-    RecordSeeder(App& app, const std::string& org_id) : svc_(app.records()) {
-        ctx_ = Context::System(org_id);
-        ctx_.actor = "user:anna";
-        today_ = *time::ParseDate(time::Today());
-    }
-
-    // A date `days` from today.
-    std::string Day(int days) const { return time::FormatDate(today_ + std::chrono::days{days}); }
-
-    std::string Add(const std::string& type, Json data) { return svc_.Create(ctx_, type, std::move(data)).id; }
-
-    void Move(const std::string& type, const std::string& id, std::initializer_list<const char*> transitions) {
-        for (const char* t : transitions) svc_.Transition(ctx_, type, id, t);
-    }
-
-    void Edit(const std::string& type, const std::string& id, Json patch) { svc_.Update(ctx_, type, id, patch); }
-
-    void Ack(const std::string& type, const std::string& id, std::initializer_list<const char*> persons) {
-        for (const char* p : persons) svc_.Acknowledge(ctx_, type, id, p);
-    }
-
-    // Acts as another person (approvals by top management).
-    void As(const std::string& actor) { ctx_.actor = actor; }
-
-private:
-    records::RecordService& svc_;
-    Context ctx_;
-    std::chrono::sys_days today_;
-};
-
-}  // namespace
 
 void SeedDemoRecords(App& app, const std::string& org_id) {
     RecordSeeder s(app, org_id);

@@ -197,11 +197,11 @@ Json CompilePack(const ReviewInputs& in) {
                                {"finding", Text(n.data, "finding")}, {"corrective_actions", ca_items}});
         }
         s.columns = {"id", "nonconformity", "source", "severity", "detected", "state", "corrective actions"};
-        s.summary = fmt::format("{} {} ({} before); {} open. Corrective actions: {} open ({} overdue), {} awaiting "
-                                "the effectiveness check, {} closed as effective.",
+        s.summary = fmt::format("{} {}{}; {} open. Corrective actions: {} open ({} overdue), {} awaiting the "
+                                "effectiveness check, {} closed as effective.",
                                 Plural(in_period, "nonconformity", "nonconformities"), period,
-                                first ? "none recorded" : std::to_string(before_period), open, ca_open, ca_overdue,
-                                ca_unchecked, ca_effective);
+                                first ? "" : fmt::format(" ({} in the period before)", before_period), open, ca_open,
+                                ca_overdue, ca_unchecked, ca_effective);
         sections.push_back(std::move(s));
     }
     // d2) Monitoring and measurement results.
