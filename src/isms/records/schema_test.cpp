@@ -80,12 +80,25 @@ TEST(SchemaTest, MalformedSchemasAreRejectedNamingFileAndProblem) {
         {"name: thing\nfields:\n  - {name: label, type: text}\n", "title_field"},
         {"name: thing\ntitle_field: label\nfields: [\n", "not valid YAML"},
         {"name: Thing\ntitle_field: label\nfields:\n  - {name: label, type: text}\n", "lower_snake_case"},
+        {std::string("permission: audit.writ\n") + kHead, "unknown permission 'audit.writ'"},
     };
     for (const auto& c : cases) {
         std::string msg = LoadError(c.yaml);
         EXPECT_NE(msg.find("bad.yaml"), std::string::npos) << msg;
         EXPECT_NE(msg.find(c.expect), std::string::npos) << "expected '" << c.expect << "' in: " << msg;
     }
+}
+
+TEST(SchemaTest, ATypeMayNameItsWritePermission) {
+    auto t = TypeRegistry::ParseSchema("audit.yaml", std::string("permission: audit.write\n") + kHead +
+                                                         "workflow:\n  states: [a, b]\n  transitions:\n    - {name: "
+                                                         "go, from: a, to: b}\n");
+    EXPECT_EQ(t.write_permission, Permission::kAuditWrite);
+    // Transitions without a permission of their own need the type's.
+    EXPECT_EQ(TypeMetadata(t)["workflow"]["transitions"][0]["permission"], "audit.write");
+    EXPECT_EQ(TypeMetadata(t)["write_permission"], "audit.write");
+    EXPECT_EQ(TypeRegistry::Builtin().Get("audit").write_permission, Permission::kAuditWrite);
+    EXPECT_EQ(TypeRegistry::Builtin().Get("asset").write_permission, Permission::kRecordsWrite);
 }
 
 TEST(SchemaTest, ErrorsCarryTheLine) {

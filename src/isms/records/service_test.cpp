@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -565,6 +566,70 @@ TEST_P(RecordServiceTest, ATypeFromATestFolderWorksEndToEnd) {
     EXPECT_EQ(Catch([&] { svc_->Delete(ctx_, "test_gadget", g1.id); }).code(), ErrorCode::kConflict);
     auto values = RecordService::FieldValues(registry_->Get("test_gadget"), g2);
     EXPECT_EQ(values["tags"], (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_P(RecordServiceTest, DomainRulesRunInEveryWriteAndNameTheirField) {
+    // A rule of another module: a sealed gadget must weigh at least 10; nothing but "weigh" may set it below 1.
+    registry_->AddRule("test_gadget", [](const RuleCall& c, std::vector<ErrorDetail>& problems) {
+        double w = c.after.data.value("weight", 0.0);
+        if (c.after.state == "sealed" && w < 10) problems.push_back({"weight", "a sealed gadget weighs 10 or more"});
+        if (c.op != "weigh" && c.after.data.contains("weight") && w < 1)
+            problems.push_back({"weight", fmt::format("op {} may not set it below 1", c.op)});
+        if (c.op == "transition") {
+            EXPECT_TRUE(c.transition == "check" || c.transition == "seal") << c.transition;
+        }
+    });
+    EXPECT_THROW(registry_->AddRule("no_such_type", nullptr), Error);
+    auto g = svc_->Create(ctx_, "test_gadget", {{"label", "Lamp"}, {"weight", 5}});
+    svc_->Transition(ctx_, "test_gadget", g.id, "check");
+    try {
+        svc_->Transition(ctx_, "test_gadget", g.id, "seal");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
+        ASSERT_EQ(e.details().size(), 1u);
+        EXPECT_EQ(e.details()[0].field, "weight");
+        EXPECT_NE(std::string(e.what()).find("cannot 'seal'"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(svc_->Get(ctx_, "test_gadget", g.id).state, "checked");  // nothing written
+    // Imports run the rules too, with the line.
+    try {
+        svc_->Import(ctx_, "test_gadget", DataFormat::kCsv, "label,weight\nBulb,0.5\n");
+        FAIL();
+    } catch (const Error& e) {
+        ASSERT_EQ(e.details().size(), 1u);
+        EXPECT_EQ(e.details()[0].line, 2);
+    }
+    // Another module's in-transaction update passes its op to the rule.
+    store_->Write(ctx_, [&](store::WriteTx& tx) { svc_->UpdateIn(tx, "test_gadget", g.id, {{"weight", 0.5}}, "weigh"); });
+    EXPECT_EQ(svc_->Get(ctx_, "test_gadget", g.id).data["weight"], 0.5);
+    EXPECT_THROW(svc_->Update(ctx_, "test_gadget", g.id, {{"weight", 0.25}}), Error);
+}
+
+TEST_P(RecordServiceTest, RecordsAsOfAnInstantComeFromTheChangeLog) {
+    auto before_anything = time::NowUtc();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto a = Person("Anna", "anna@k.se");
+    auto b = Person("Bo", "bo@k.se");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto middle = time::NowUtc();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    svc_->Update(ctx_, "person", a.id, {{"job_title", "CISO"}});
+    svc_->Delete(ctx_, "person", b.id);
+    auto c = Person("Cecilia", "c@k.se");
+    store_->Read([&](store::Db& db) {
+        EXPECT_TRUE(RecordsAsOf(db, ctx_.org_id, "person", before_anything).empty());
+        auto then = RecordsAsOf(db, ctx_.org_id, "person", middle);
+        ASSERT_EQ(then.size(), 2u);
+        EXPECT_EQ(then[0].id, a.id);
+        EXPECT_FALSE(then[0].data.contains("job_title"));
+        EXPECT_EQ(then[1].id, b.id);  // deleted since, but there then
+        auto now = RecordsAsOf(db, ctx_.org_id, "person", time::NowUtc());
+        ASSERT_EQ(now.size(), 2u);
+        EXPECT_EQ(now[0].data["job_title"], "CISO");
+        EXPECT_EQ(now[1].id, c.id);
+        EXPECT_TRUE(RecordsAsOf(db, "another-org", "person", time::NowUtc()).empty());
+    });
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RecordServiceTest, ::testing::ValuesIn(store::testing_support::Backends()));
