@@ -634,6 +634,9 @@ oscal::PoamExport AuditService::OscalPoam(const Context& ctx, const std::string&
                              c.state == "planned" ? "open" : "in-progress", Rfc3339(Text(c.data, "due_date"), true),
                              name(Text(c.data, "owner")), controls, origin});
     }
+    if (p.actions.empty())
+        throw Error::Conflict("no treatment or corrective action is open: an OSCAL plan of action and milestones needs "
+                              "at least one item");
     return p;
 }
 

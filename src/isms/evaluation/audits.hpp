@@ -90,8 +90,8 @@ public:
     // actions, conclusion. `organisation`: the name shown.
     io::Report Report(const Context& ctx, const std::string& audit_id, const std::string& organisation);
 
-    // OSCAL inputs (isms/oscal/exports.hpp): the audit's controls and findings; treatment and open corrective
-    // actions.
+    // OSCAL inputs (isms/oscal/exports.hpp): the audit's controls and findings; open treatment and corrective
+    // actions (kConflict when none is open: a POA&M needs at least one item).
     oscal::AuditExport OscalAudit(const Context& ctx, const std::string& audit_id, const std::string& organisation);
     oscal::PoamExport OscalPoam(const Context& ctx, const std::string& organisation);
 
