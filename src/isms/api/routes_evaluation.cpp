@@ -306,7 +306,7 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                {.summary = "Open risk-treatment and corrective actions as an OSCAL plan of action and milestones",
                 .tag = tag,
                 .params = {kFormatOscal},
-                .errors = {400, 409}},
+                .errors = {400, 404}},
                [&app](Request& req) {
                    auto p = app.audits().OscalPoam(req.ctx, OrganisationName(app, req.ctx));
                    return OscalResponse(req, oscal::PoamFromActions(p), "poam");

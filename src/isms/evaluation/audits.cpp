@@ -635,8 +635,8 @@ oscal::PoamExport AuditService::OscalPoam(const Context& ctx, const std::string&
                              name(Text(c.data, "owner")), controls, origin});
     }
     if (p.actions.empty())
-        throw Error::Conflict("no treatment or corrective action is open: an OSCAL plan of action and milestones needs "
-                              "at least one item");
+        throw Error::NotFound("no treatment or corrective action is open: an OSCAL plan of action and milestones "
+                              "needs at least one item");
     return p;
 }
 

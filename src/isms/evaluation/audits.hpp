@@ -91,7 +91,7 @@ public:
     io::Report Report(const Context& ctx, const std::string& audit_id, const std::string& organisation);
 
     // OSCAL inputs (isms/oscal/exports.hpp): the audit's controls and findings; open treatment and corrective
-    // actions (kConflict when none is open: a POA&M needs at least one item).
+    // actions (kNotFound when none is open: a POA&M needs at least one item).
     oscal::AuditExport OscalAudit(const Context& ctx, const std::string& audit_id, const std::string& organisation);
     oscal::PoamExport OscalPoam(const Context& ctx, const std::string& organisation);
 
