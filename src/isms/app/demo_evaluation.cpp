@@ -1,6 +1,5 @@
 // The demo organisation's performance evaluation and improvement (27001 9.1–10.2): a year of measurements of
-// six metrics, the procedures for risk and audit, SoA decisions for the controls the audit looks at, an audit
-// programme, one internal audit with its checklist, findings, nonconformities and corrective actions (one
+// six metrics, the procedures for risk and audit, an audit programme, one internal audit with its checklist, findings, nonconformities and corrective actions (one
 // closed after an effective check, one in progress, one overdue), the continual-improvement register and one
 // management review compiled at today's cut-off with its decisions recorded. Everything goes through the
 // services, as a user's input would, so every rule of the evaluation types holds for the demo too.
@@ -56,33 +55,6 @@ void SeedDemoEvaluation(App& app, const std::string& org_id) {
         s.As("user:erik");
         s.Move("document", d, {"approve", "publish"});
         s.As("user:anna");
-    }
-
-    // ---- SoA decisions for the controls in the audit's scope ----------------------------------------------
-    struct Decision {
-        const char *control, *status, *owner, *notes, *evidence;
-    };
-    const Decision decisions[] = {
-        {"5.15", "implemented", "PER-7", "Role-based access in the identity provider; least privilege by default.",
-         "DOC-3"},
-        {"5.18", "partial", "PER-7", "Joiners and leavers automated; quarterly access reviews.", "DOC-3"},
-        {"8.2", "implemented", "PER-7", "Privileged access through just-in-time elevation with approval.", "DOC-3"},
-        {"8.5", "implemented", "PER-7", "Single sign-on with phishing-resistant MFA for every internal system.", ""},
-        {"8.8", "implemented", "PER-7", "Weekly scanning; critical patches within 14 days (MET-1).", "MET-1"},
-        {"8.13", "implemented", "PER-7", "Nightly encrypted backups, offline copy at Säker Backup AB, monthly "
-                                         "restore tests (MET-4).",
-         "MET-4"},
-        {"8.15", "implemented", "PER-7", "Central log service, 13 months' retention.", ""},
-    };
-    for (const auto& d : decisions) {
-        soa::DecisionInput in;
-        in.applicability = "applicable";
-        in.inclusion_reason = "Protects the payroll platform and customer payroll data.";
-        in.status = d.status;
-        in.owner = d.owner;
-        in.notes = d.notes;
-        if (*d.evidence) in.evidence = std::vector<std::string>{d.evidence};
-        app.soa().Decide(ctx, d.control, in);
     }
 
     // ---- 9.1 Metrics and a year of measurements -------------------------------------------------------------
