@@ -221,6 +221,15 @@ TEST_P(EvaluationApiTest, AuditToFindingsToCorrectiveActionsToClosureFeedsTheRev
     ASSERT_EQ(output.status, 201) << output;
     EXPECT_EQ(output.Json()["data"]["management_review"], "MR-1");
     EXPECT_EQ(admin.Get("/api/v1/management-reviews/MR-1/outputs").Json()["items"].size(), 1u);
+    auto reviews = admin.Get("/api/v1/management-reviews").Json()["items"];
+    ASSERT_EQ(reviews.size(), 1u);
+    EXPECT_EQ(reviews[0]["compilation"], 1);
+    EXPECT_EQ(reviews[0]["outputs"], 1);
+    auto audits = auditor.Get("/api/v1/audits").Json()["items"];
+    ASSERT_EQ(audits.size(), 1u);
+    EXPECT_EQ(audits[0]["checklist"]["answered"], 1);
+    EXPECT_EQ(audits[0]["findings"]["minor_nonconformity"], 1);
+    EXPECT_EQ(audits[0]["independent"], true);
 
     // ---- Readiness over HTTP and the CLI ----------------------------------------------------------------
     auto readiness = admin.Get("/api/v1/readiness");

@@ -98,11 +98,20 @@ std::string SameShape(const std::string& v) {
     return out;
 }
 
+// OSCAL exports (catalogs, assessments, POA&M) are the standard's vocabulary ("type": "organization") around
+// derived uuids, not the organisation's identifiers: the crawl does not learn from them.
+bool IsOscalDocument(const Json& j) {
+    static const std::set<std::string> kModels = {"catalog", "profile", "component-definition", "system-security-plan",
+                                                  "assessment-plan", "assessment-results",
+                                                  "plan-of-action-and-milestones"};
+    return j.is_object() && j.size() == 1 && kModels.count(j.begin().key());
+}
+
 bool JsonBody(const HttpResponse& r, Json& out) {
     if (r.status != 200 || r.Header("Content-Type").find("json") == std::string::npos) return false;
     try {
         out = Json::parse(r.body);
-        return true;
+        return !IsOscalDocument(out);
     } catch (const std::exception&) {
         return false;
     }

@@ -215,6 +215,17 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                });
 
     // ---- 9.2 Internal audit -----------------------------------------------------------------------------
+    router.Add("GET", "/api/v1/audits",
+               {.summary = "Every internal audit with its checklist progress, findings by kind and whether its auditors "
+                           "are independent",
+                .tag = tag,
+                .response_schema = Items(),
+                .errors = {}},
+               [&app](Request& req) {
+                   Json items = Json::array();
+                   for (const auto& a : app.audits().Audits(req.ctx)) items.push_back(a.ToJson());
+                   return Response::FromJson({{"items", items}});
+               });
     router.Add("POST", "/api/v1/audits/{id}/checklist",
                {.summary = "Generate (or regenerate) the checklist from the clauses and applicable SoA controls in "
                            "scope; answered items are kept",
@@ -284,24 +295,21 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                    auto r = app.audits().Report(req.ctx, req.Param("id"), OrganisationName(app, req.ctx));
                    return ReportResponse(req, r, fmt::format("{}-audit-{}", OrganisationSlug(app, req.ctx), req.Param("id")));
                });
-    router.Add("GET", "/api/v1/audits/{id}/oscal/assessment-plan",
-               {.summary = "The audit as an OSCAL assessment plan (reviewed controls, audit window)",
-                .tag = tag,
-                .params = {kFormatOscal},
-                .errors = {400, 404}},
-               [&app](Request& req) {
-                   auto a = app.audits().OscalAudit(req.ctx, req.Param("id"), OrganisationName(app, req.ctx));
-                   return OscalResponse(req, oscal::AssessmentPlanFromAudit(a), "assessment-plan-" + req.Param("id"));
-               });
-    router.Add("GET", "/api/v1/audits/{id}/oscal/assessment-results",
-               {.summary = "The audit's findings as OSCAL assessment results",
-                .tag = tag,
-                .params = {kFormatOscal},
-                .errors = {400, 404}},
-               [&app](Request& req) {
-                   auto a = app.audits().OscalAudit(req.ctx, req.Param("id"), OrganisationName(app, req.ctx));
-                   return OscalResponse(req, oscal::AssessmentResultsFromAudit(a), "assessment-results-" + req.Param("id"));
-               });
+    for (bool results : {false, true}) {
+        std::string kind = results ? "assessment-results" : "assessment-plan";
+        router.Add("GET", "/api/v1/audits/{id}/oscal/" + kind,
+                   {.summary = results ? "The audit's findings as OSCAL assessment results"
+                                       : "The audit as an OSCAL assessment plan (reviewed controls, audit window)",
+                    .tag = tag,
+                    .params = {kFormatOscal},
+                    .errors = {400, 404}},
+                   [&app, results, kind](Request& req) {
+                       auto a = app.audits().OscalAudit(req.ctx, req.Param("id"), OrganisationName(app, req.ctx));
+                       return OscalResponse(req,
+                                            results ? oscal::AssessmentResultsFromAudit(a) : oscal::AssessmentPlanFromAudit(a),
+                                            kind + "-" + req.Param("id"));
+                   });
+    }
     router.Add("GET", "/api/v1/oscal/poam",
                {.summary = "Open risk-treatment and corrective actions as an OSCAL plan of action and milestones",
                 .tag = tag,
@@ -327,6 +335,16 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                });
 
     // ---- 9.3 Management review --------------------------------------------------------------------------
+    router.Add("GET", "/api/v1/management-reviews",
+               {.summary = "Every management review with its newest compilation and number of recorded decisions",
+                .tag = tag,
+                .response_schema = Items(),
+                .errors = {}},
+               [&app](Request& req) {
+                   Json items = Json::array();
+                   for (const auto& r : app.reviews().Reviews(req.ctx)) items.push_back(r.ToJson());
+                   return Response::FromJson({{"items", items}});
+               });
     router.Add("POST", "/api/v1/management-reviews/{id}/compile",
                {.summary = "Compile the review's inputs (9.3.2) as of its cut-off date (a future cut-off is refused) "
                            "and store them as its pack",

@@ -30,13 +30,6 @@ RecordOptions& Opt() {
     return o;
 }
 
-std::string ReadFile(const std::string& path) {
-    if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error::NotFound(fmt::format("cannot read '{}'", path));
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 std::optional<int64_t> IfVersion() {
     return Opt().if_version >= 0 ? std::optional<int64_t>(Opt().if_version) : std::nullopt;
 }
@@ -46,7 +39,7 @@ Json DataFromOptions(const records::RecordType& t) {
     Json data = Json::object();
     if (!Opt().json_file.empty()) {
         try {
-            data = Json::parse(ReadFile(Opt().json_file));
+            data = Json::parse(ReadInput(Opt().json_file));
         } catch (const Json::parse_error& e) {
             throw Error::InvalidInput(fmt::format("{} is not valid JSON (at byte {})", Opt().json_file, e.byte));
         }
@@ -363,7 +356,7 @@ void RegisterRecord(CLI::App& root, Globals& g) {
         auto ctx = CliContext(*app, g);
         std::string as = Opt().as;
         if (as.empty()) as = std::filesystem::path(Opt().file).extension() == ".json" ? "json" : "csv";
-        auto r = app->records().Import(ctx, Opt().type, records::ParseDataFormat(as), ReadFile(Opt().file));
+        auto r = app->records().Import(ctx, Opt().type, records::ParseDataFormat(as), ReadInput(Opt().file));
         if (g.format == "json") {
             PrintJson({{"created", r.created}, {"updated", r.updated}, {"ids", r.ids}});
         } else {
@@ -416,7 +409,7 @@ void RegisterRecord(CLI::App& root, Globals& g) {
     attach->callback([&g] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
-        std::string bytes = ReadFile(Opt().file);
+        std::string bytes = ReadInput(Opt().file);
         auto r = app->records().Attach(ctx, Opt().type, Opt().id, std::filesystem::path(Opt().file).filename().string(),
                                        bytes, Opt().field, IfVersion());
         Say(g, fmt::format("attached {} to {} {} (version {}, revision {})", Opt().file, r.type, r.id, r.version,

@@ -19,19 +19,6 @@ namespace {
 
 using risk::Risk;
 
-std::string ReadFile(const std::string& path) {
-    if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error::NotFound(fmt::format("cannot read '{}'", path));
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteFile(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out || !out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())))
-        throw Error::Unavailable(fmt::format("cannot write '{}'", path));
-}
-
 Json ParseJson(const std::string& text, const std::string& what) {
     try {
         return Json::parse(text);
@@ -194,7 +181,7 @@ void RegisterCriteria(CLI::App* risk, Globals& g) {
     set->callback([&g, file, expect] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
-        auto c = app->risk_criteria().Set(ctx, risk::RiskCriteria::FromJson(ParseJson(ReadFile(*file), *file)),
+        auto c = app->risk_criteria().Set(ctx, risk::RiskCriteria::FromJson(ParseJson(ReadInput(*file), *file)),
                                           expect->get());
         Say(g, fmt::format("stored risk criteria version {}", c.version));
     });
@@ -304,7 +291,7 @@ void RegisterRegister(CLI::App* risk, Globals& g) {
     imp->callback([&g, file] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
-        std::string text = ReadFile(*file);
+        std::string text = ReadInput(*file);
         std::vector<risk::RiskInput> items;
         if (std::filesystem::path(*file).extension() == ".csv") {
             items = risk::RisksFromCsv(text);
@@ -567,9 +554,9 @@ void RegisterExports(CLI::App* risk, Globals& g) {
         auto d = app->risk_reports().Gather(ctx, org.name, !ex->open_only);
         auto ext = std::filesystem::path(ex->out).extension().string();
         if (ext == ".xlsx") {
-            WriteFile(ex->out, risk::RegisterXlsx(d));
+            WriteOutput(ex->out, risk::RegisterXlsx(d));
         } else if (ext == ".csv") {
-            WriteFile(ex->out, io::RenderCsv(risk::RegisterTable(d)));
+            WriteOutput(ex->out, io::RenderCsv(risk::RegisterTable(d)));
         } else {
             throw Error::InvalidInput(fmt::format("cannot tell the format of '{}': use .xlsx or .csv", ex->out),
                                       {{"out", "unknown extension", {".xlsx", ".csv"}}});
@@ -582,7 +569,7 @@ void RegisterExports(CLI::App* risk, Globals& g) {
     heat->callback([&g, hm] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
-        WriteFile(*hm, risk::HeatMapSvg(app->risk_reports().Gather(ctx, app->organisations().Resolve(g.org).name, false)));
+        WriteOutput(*hm, risk::HeatMapSvg(app->risk_reports().Gather(ctx, app->organisations().Resolve(g.org).name, false)));
         Say(g, fmt::format("wrote {}", *hm));
     });
     auto rp = std::make_shared<std::string>();
@@ -591,7 +578,7 @@ void RegisterExports(CLI::App* risk, Globals& g) {
     report->callback([&g, rp] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
-        WriteFile(*rp, risk::TreatmentPlanHtml(
+        WriteOutput(*rp, risk::TreatmentPlanHtml(
                            app->risk_reports().Gather(ctx, app->organisations().Resolve(g.org).name, false)));
         Say(g, fmt::format("wrote {}", *rp));
     });

@@ -9,9 +9,12 @@
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
 #include "isms/evaluation/clauses.hpp"
+#include "isms/evaluation/fields.hpp"
 #include "isms/records/values.hpp"
 
 namespace isms::evaluation {
+
+using namespace fields;
 
 using records::Record;
 using store::V;
@@ -58,24 +61,6 @@ void InsertItem(store::WriteTx& tx, const std::string& audit, const ChecklistIte
             {V(tx.ctx().org_id), V(audit), V(i.id), V(i.position), V(i.ref_kind), V(i.ref), V(i.title), V(i.question),
              V(i.expected_evidence), V(i.result), V(i.evidence), V(i.notes), V(i.finding), V(i.version),
              V(i.updated_at), V(i.updated_by)});
-}
-
-std::string Text(const Json& data, const char* field) {
-    return data.contains(field) ? records::ValueToText(data.at(field)) : "";
-}
-
-std::vector<std::string> List(const Json& data, const char* field) {
-    std::vector<std::string> out;
-    if (data.contains(field) && data[field].is_array())
-        for (const auto& x : data[field])
-            if (x.is_string()) out.push_back(x.get<std::string>());
-    return out;
-}
-
-std::string Join(const std::vector<std::string>& v, const char* sep = ", ") {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-    return s;
 }
 
 void RequireOpen(const Record& audit) {
@@ -163,6 +148,40 @@ ChecklistEdit ChecklistEdit::FromJson(const Json& j) {
         }
     }
     return e;
+}
+
+Json AuditService::AuditOverview::ToJson() const {
+    return {{"id", audit.id},
+            {"title", audit.title},
+            {"state", audit.state},
+            {"lead_auditor", Text(audit.data, "lead_auditor")},
+            {"planned_start", Text(audit.data, "planned_start")},
+            {"planned_end", Text(audit.data, "planned_end")},
+            {"next_review", audit.next_review ? Json(*audit.next_review) : Json(nullptr)},
+            {"checklist", {{"items", checklist_items}, {"answered", checklist_answered}}},
+            {"findings", findings},
+            {"independent", independent}};
+}
+
+std::vector<AuditService::AuditOverview> AuditService::Audits(const Context& ctx) {
+    RequirePermission(ctx, Permission::kRead);
+    return store_.Read([&](store::Db& db) {
+        std::vector<AuditOverview> out;
+        auto findings = records::RecordsOf(db, ctx.org_id, "audit_finding");
+        for (auto& a : records::RecordsOf(db, ctx.org_id, "audit")) {
+            AuditOverview o;
+            for (const auto& i : LoadItems(db, ctx.org_id, a.id)) {
+                ++o.checklist_items;
+                o.checklist_answered += i.Answered();
+            }
+            for (const auto& f : findings)
+                if (Text(f.data, "audit") == a.id) ++o.findings[Text(f.data, "kind")];
+            o.independent = CheckIndependence(db, ctx.org_id, a).ok();
+            o.audit = std::move(a);
+            out.push_back(std::move(o));
+        }
+        return out;
+    });
 }
 
 Record AuditService::Audit(const Context& ctx, const std::string& audit_id) {

@@ -17,6 +17,7 @@
 // Permissions: kRead to read; kAuditWrite to generate and edit checklists. Thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,17 @@ public:
     AuditService(store::Store& store, records::RecordService& records, soa::StatementOfApplicability& soa,
                  risk::RiskRegister& risks)
         : store_(store), records_(records), soa_(soa), risks_(risks) {}
+
+    // Every audit (not archived) with its progress: checklist items answered of total, findings by kind, whether
+    // its auditors are independent.
+    struct AuditOverview {
+        records::Record audit;
+        int checklist_items = 0, checklist_answered = 0;
+        std::map<std::string, int> findings;  // kind → count
+        bool independent = true;
+        Json ToJson() const;
+    };
+    std::vector<AuditOverview> Audits(const Context& ctx);
 
     ChecklistGeneration Generate(const Context& ctx, const std::string& audit_id);
     std::vector<ChecklistItem> Checklist(const Context& ctx, const std::string& audit_id);

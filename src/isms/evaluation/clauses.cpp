@@ -32,7 +32,7 @@ constexpr Words kWords[] = {
     {"4.4", "Are the ISMS processes and their interactions defined, owned and running?",
      "Every ISMS process (risk, SoA, audit, review, improvement, documents, …) has an accountable and a "
      "responsible role."},
-    {"5", "", "Top management visibly directs the ISMS: it approves the policy, assigns roles and authorities, "
+    {"5", "", "The organisation's top management visibly directs the ISMS: it approves the policy, assigns roles and authorities, "
               "provides resources and reviews results."},
     {"5.1", "How does top management show leadership of the ISMS (resources, objectives, reviews, decisions)?",
      "Named top-management roles that approve the policy and the risk acceptance and chair management reviews."},

@@ -147,7 +147,7 @@ TEST_P(EvaluationTest, MetricFieldsSetFromMeasurementsCannotBeEditedAndMeasuredM
     metrics_->Record(ctx_, id, {m}, "manual");
     e = Catch([&] { records_->Delete(ctx_, "metric", id); });
     EXPECT_EQ(e.code(), ErrorCode::kConflict);
-    EXPECT_NE(std::string(e.what()).find("measurements"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("measurement_series"), std::string::npos) << e.what();
 }
 
 TEST_P(EvaluationTest, CsvImportIsAllOrNothingAndNamesEveryBadLine) {

@@ -10,23 +10,17 @@
 #include "isms/catalog/query.hpp"
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
+#include "isms/evaluation/fields.hpp"
 #include "isms/io/csv.hpp"
 #include "isms/io/svg_chart.hpp"
 
 namespace isms::evaluation {
 
+using namespace fields;
+
 using store::V;
 
 namespace {
-
-std::optional<double> Number(const Json& data, const char* field) {
-    if (!data.contains(field) || !data[field].is_number()) return std::nullopt;
-    return data[field].get<double>();
-}
-
-std::string Text(const Json& data, const char* field) {
-    return data.contains(field) && data[field].is_string() ? data[field].get<std::string>() : "";
-}
 
 std::string Fmt(double v) {
     std::string s = fmt::format("{:.4f}", v);
@@ -324,7 +318,7 @@ void MetricService::Refresh(store::WriteTx& tx, const records::Record& metric) {
         patch = {{"last_measured", l.date}, {"latest_value", l.value}, {"status", StatusOf(spec, l.value)}};
     }
     if (!metric.archived) records_.UpdateIn(tx, "metric", metric.id, patch, "measure");
-    records::SetExternalLinks(tx, org, "measurements", metric.id, "metric",
+    records::SetExternalLinks(tx, org, "measurement_series", metric.id, "metric",
                               latest ? std::vector<records::LinkTarget>{{"metric", metric.id}}
                                      : std::vector<records::LinkTarget>{});
 }

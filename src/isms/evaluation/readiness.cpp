@@ -6,28 +6,20 @@
 #include <cmath>
 
 #include "isms/core/time.hpp"
+#include "isms/evaluation/fields.hpp"
 #include "isms/records/values.hpp"
 
 namespace isms::evaluation {
+
+using namespace fields;
 
 using records::Record;
 using store::V;
 
 namespace {
 
-std::string Text(const Json& data, const char* field) {
-    return data.contains(field) ? records::ValueToText(data.at(field)) : "";
-}
-
-std::vector<std::string> List(const Json& data, const char* field) {
-    std::vector<std::string> out;
-    if (data.contains(field) && data[field].is_array())
-        for (const auto& x : data[field])
-            if (x.is_string()) out.push_back(x.get<std::string>());
-    return out;
-}
-
-std::string Join(const std::vector<std::string>& v, size_t max = 8) {
+// At most `max` items, then "and N more".
+std::string Abbreviated(const std::vector<std::string>& v, size_t max = 8) {
     std::string s;
     for (size_t i = 0; i < v.size() && i < max; ++i) s += (i ? ", " : "") + v[i];
     if (v.size() > max) s += fmt::format(" and {} more", v.size() - max);
@@ -105,7 +97,7 @@ public:
             Set(i, "missing", fmt::format("no {}", what), fmt::format("record {}", what));
         } else if (!late.empty()) {
             Set(i, "stale", fmt::format("{} {}", current.size(), what),
-                fmt::format("review overdue: {}", Join(Ids(late))), Ids(current));
+                fmt::format("review overdue: {}", Abbreviated(Ids(late))), Ids(current));
         } else {
             Set(i, "met", fmt::format("{} {}", current.size(), what), "", Ids(current));
         }
@@ -143,7 +135,7 @@ public:
             else if (reqs.empty() && legal.empty())
                 Set(i, "partial", found, "record their requirements", refs);
             else if (!undecided.empty())
-                Set(i, "partial", found, fmt::format("no decision yet on {}", Join(Ids(undecided))), refs);
+                Set(i, "partial", found, fmt::format("no decision yet on {}", Abbreviated(Ids(undecided))), refs);
             else
                 Set(i, "met", found, "", refs);
             c.items.push_back(i);
@@ -154,11 +146,11 @@ public:
             auto drafts = In("scope_statement", {"draft", "in_review"});
             auto late = OverdueOf(approved);
             if (!approved.empty() && late.empty())
-                Set(i, "met", "approved scope " + Join(Ids(approved)), "", Ids(approved));
+                Set(i, "met", "approved scope " + Abbreviated(Ids(approved)), "", Ids(approved));
             else if (!approved.empty())
-                Set(i, "stale", "approved scope " + Join(Ids(approved)), "review overdue", Ids(approved));
+                Set(i, "stale", "approved scope " + Abbreviated(Ids(approved)), "review overdue", Ids(approved));
             else if (!drafts.empty())
-                Set(i, "partial", "scope in draft: " + Join(Ids(drafts)), "approve the scope statement", Ids(drafts));
+                Set(i, "partial", "scope in draft: " + Abbreviated(Ids(drafts)), "approve the scope statement", Ids(drafts));
             else
                 Set(i, "missing", "no scope statement", "write and approve the scope statement");
             c.items.push_back(i);
@@ -180,7 +172,7 @@ public:
                 Set(i, "met", fmt::format("all {} core processes owned", n));
             else if (gaps.size() < n)
                 Set(i, "partial", fmt::format("{} of {} core processes owned", n - gaps.size(), n),
-                    "no role responsible or accountable for: " + Join(gaps, 12));
+                    "no role responsible or accountable for: " + Abbreviated(gaps, 12));
             else
                 Set(i, "missing", "no approved role owns an ISMS process", "approve roles with a RACI");
             c.items.push_back(i);
@@ -202,7 +194,7 @@ public:
         ClauseReadiness c{"5"};
         auto holders = Holders();
         {
-            ReadinessItem i = Item("5.1", "Top management is named: a top-management role with holders");
+            ReadinessItem i = Item("5.1", "A role marked as top management, with holders, directs the ISMS");
             std::vector<std::string> refs;
             for (const auto* r : In("role", {"approved"}))
                 if (r->data.value("top_management", false) && !holders[r->id].empty()) refs.push_back(r->id);
@@ -210,7 +202,7 @@ public:
                 Set(i, "missing", "no approved top-management role with a holder",
                     "mark the top-management role and assign its holders");
             else
-                Set(i, "met", "top-management role " + Join(refs), "", refs);
+                Set(i, "met", "top-management role " + Abbreviated(refs), "", refs);
             c.items.push_back(i);
         }
         {
@@ -223,11 +215,11 @@ public:
             }
             auto late = OverdueOf(released);
             if (!released.empty() && late.empty())
-                Set(i, "met", "policy " + Join(Ids(released)), "", Ids(released));
+                Set(i, "met", "policy " + Abbreviated(Ids(released)), "", Ids(released));
             else if (!released.empty())
-                Set(i, "stale", "policy " + Join(Ids(released)), "review overdue", Ids(released));
+                Set(i, "stale", "policy " + Abbreviated(Ids(released)), "review overdue", Ids(released));
             else if (!drafts.empty())
-                Set(i, "partial", "policy in draft: " + Join(Ids(drafts)), "approve and publish it", Ids(drafts));
+                Set(i, "partial", "policy in draft: " + Abbreviated(Ids(drafts)), "approve and publish it", Ids(drafts));
             else
                 Set(i, "missing", "no document of kind 'policy'", "write the information security policy");
             c.items.push_back(i);
@@ -241,7 +233,7 @@ public:
             if (roles.empty())
                 Set(i, "missing", "no approved role", "define and approve the ISMS roles");
             else if (!empty.empty())
-                Set(i, "partial", fmt::format("{} approved roles", roles.size()), "nobody holds " + Join(empty),
+                Set(i, "partial", fmt::format("{} approved roles", roles.size()), "nobody holds " + Abbreviated(empty),
                     Ids(roles));
             else
                 Set(i, "met", fmt::format("{} approved roles, all held", roles.size()), "", Ids(roles));
@@ -257,7 +249,7 @@ public:
                                    true);
             auto docs = DocumentsFor("6.1.2");
             if (!docs.empty())
-                Set(i, "met", "documented in " + Join(Ids(docs)), "", Ids(docs));
+                Set(i, "met", "documented in " + Abbreviated(Ids(docs)), "", Ids(docs));
             else if (f_.criteria_stored)
                 Set(i, "partial", "risk criteria are set in isms",
                     "no approved document names clause 6.1.2 (document field 'clauses')");
@@ -272,7 +264,7 @@ public:
             int treated = 0;
             for (const auto& k : f_.risks) treated += k.treatment.has_value();
             if (!docs.empty())
-                Set(i, "met", "documented in " + Join(Ids(docs)), "", Ids(docs));
+                Set(i, "met", "documented in " + Abbreviated(Ids(docs)), "", Ids(docs));
             else if (treated)
                 Set(i, "partial", fmt::format("{} risks have treatment decisions", treated),
                     "no approved document names clause 6.1.3");
@@ -318,9 +310,9 @@ public:
             if (objectives.empty())
                 Set(i, "missing", "no objectives", "set measurable objectives");
             else if (!late.empty())
-                Set(i, "stale", found, "progress review overdue: " + Join(Ids(late)), Ids(objectives));
+                Set(i, "stale", found, "progress review overdue: " + Abbreviated(Ids(late)), Ids(objectives));
             else if (!unmeasured.empty())
-                Set(i, "partial", found, "no metric evaluates " + Join(unmeasured), Ids(objectives));
+                Set(i, "partial", found, "no metric evaluates " + Abbreviated(unmeasured), Ids(objectives));
             else
                 Set(i, "met", found, "", Ids(objectives));
             c.items.push_back(i);
@@ -346,7 +338,7 @@ public:
                 Set(i, "partial", fmt::format("{} submitted, none verified", submitted.size()), "verify the evidence",
                     Ids(submitted));
             else if (!late.empty())
-                Set(i, "stale", fmt::format("{} verified", verified.size()), "expired: " + Join(Ids(late)),
+                Set(i, "stale", fmt::format("{} verified", verified.size()), "expired: " + Abbreviated(Ids(late)),
                     Ids(verified));
             else
                 Set(i, "met",
@@ -398,9 +390,9 @@ public:
             if (evidence.empty())
                 Set(i, "missing", "no operational records", "carry out and record the planned activities");
             else if (!overdue_actions.empty())
-                Set(i, "stale", Join(evidence), "overdue treatment actions: " + Join(overdue_actions), overdue_actions);
+                Set(i, "stale", Abbreviated(evidence), "overdue treatment actions: " + Abbreviated(overdue_actions), overdue_actions);
             else
-                Set(i, "met", Join(evidence));
+                Set(i, "met", Abbreviated(evidence));
             c.items.push_back(i);
         }
         {
@@ -419,7 +411,7 @@ public:
             else if (f_.latest_assessment < year_ago)
                 Set(i, "stale", found, "no assessment in the last 12 months: run it again (isms risk assess)");
             else if (!unassessed.empty())
-                Set(i, "partial", found, "not assessed: " + Join(unassessed), unassessed);
+                Set(i, "partial", found, "not assessed: " + Abbreviated(unassessed), unassessed);
             else
                 Set(i, "met", found);
             c.items.push_back(i);
@@ -439,9 +431,9 @@ public:
             if (!treated)
                 Set(i, "missing", found, "decide and carry out the treatment");
             else if (!overdue_actions.empty())
-                Set(i, "stale", found, "overdue treatment actions: " + Join(overdue_actions), overdue_actions);
+                Set(i, "stale", found, "overdue treatment actions: " + Abbreviated(overdue_actions), overdue_actions);
             else if (!untreated.empty())
-                Set(i, "partial", found, "no treatment decision: " + Join(untreated), untreated);
+                Set(i, "partial", found, "no treatment decision: " + Abbreviated(untreated), untreated);
             else
                 Set(i, "met", found);
             c.items.push_back(i);
@@ -465,7 +457,7 @@ public:
             else if (never.size() == active.size())
                 Set(i, "partial", found, "none has been measured yet", Ids(active));
             else if (!late.empty())
-                Set(i, "stale", found, "measurement overdue: " + Join(Ids(late)), Ids(active));
+                Set(i, "stale", found, "measurement overdue: " + Abbreviated(Ids(late)), Ids(active));
             else
                 Set(i, "met", found + ", all measured on time", "", Ids(active));
             c.items.push_back(i);
@@ -479,12 +471,12 @@ public:
             }
             auto drafts = In("audit_programme", {"draft"});
             if (!current.empty())
-                Set(i, "met", "programme " + Join(Ids(current)), "", Ids(current));
+                Set(i, "met", "programme " + Abbreviated(Ids(current)), "", Ids(current));
             else if (!old.empty())
-                Set(i, "stale", "programme " + Join(Ids(old)) + " does not cover today",
+                Set(i, "stale", "programme " + Abbreviated(Ids(old)) + " does not cover today",
                     "approve the programme for the current period", Ids(old));
             else if (!drafts.empty())
-                Set(i, "partial", "programme in draft: " + Join(Ids(drafts)), "approve it", Ids(drafts));
+                Set(i, "partial", "programme in draft: " + Abbreviated(Ids(drafts)), "approve it", Ids(drafts));
             else
                 Set(i, "missing", "no audit programme", "plan the internal audit programme");
             c.items.push_back(i);
@@ -496,12 +488,12 @@ public:
                 (Text(a->data, "actual_end") >= year_ago ? recent : older).push_back(a);
             auto running = In("audit", {"in_progress", "reporting"});
             if (!recent.empty())
-                Set(i, "met", "completed " + Join(Ids(recent)), "", Ids(recent));
+                Set(i, "met", "completed " + Abbreviated(Ids(recent)), "", Ids(recent));
             else if (!running.empty())
-                Set(i, "partial", "in progress: " + Join(Ids(running)), "complete the audit and its report",
+                Set(i, "partial", "in progress: " + Abbreviated(Ids(running)), "complete the audit and its report",
                     Ids(running));
             else if (!older.empty())
-                Set(i, "stale", "last completed " + Join(Ids(older)), "no audit completed in the last 12 months",
+                Set(i, "stale", "last completed " + Abbreviated(Ids(older)), "no audit completed in the last 12 months",
                     Ids(older));
             else
                 Set(i, "missing", "no internal audit", "carry out an internal audit");
@@ -530,12 +522,12 @@ public:
                 (!in_year ? older : r->state == "approved" ? recent : unapproved).push_back(r);
             }
             if (!recent.empty())
-                Set(i, "met", "approved " + Join(Ids(recent)), "", Ids(recent));
+                Set(i, "met", "approved " + Abbreviated(Ids(recent)), "", Ids(recent));
             else if (!unapproved.empty())
-                Set(i, "partial", "held, not approved: " + Join(Ids(unapproved)), "approve the minutes",
+                Set(i, "partial", "held, not approved: " + Abbreviated(Ids(unapproved)), "approve the minutes",
                     Ids(unapproved));
             else if (!older.empty())
-                Set(i, "stale", "last held " + Join(Ids(older)), "no review in the last 12 months", Ids(older));
+                Set(i, "stale", "last held " + Abbreviated(Ids(older)), "no review in the last 12 months", Ids(older));
             else
                 Set(i, "missing", "no management review held", "hold a management review");
             c.items.push_back(i);
@@ -552,7 +544,7 @@ public:
             if (held.empty())
                 Set(i, "missing", "no management review held", "hold a review and record its decisions");
             else if (!silent.empty())
-                Set(i, "partial", fmt::format("{} reviews held", held.size()), "no recorded decisions for " + Join(silent),
+                Set(i, "partial", fmt::format("{} reviews held", held.size()), "no recorded decisions for " + Abbreviated(silent),
                     silent);
             else
                 Set(i, "met", fmt::format("decisions recorded for {} reviews", held.size()));
@@ -593,12 +585,12 @@ public:
             for (const auto* n : In("nonconformity", {"open"})) unanalysed.push_back(n->id);
             std::string found = fmt::format("{} nonconformities", ncs.size());
             if (!unrecorded.empty())
-                Set(i, "missing", found, "nonconformity findings without a nonconformity record: " + Join(unrecorded),
+                Set(i, "missing", found, "nonconformity findings without a nonconformity record: " + Abbreviated(unrecorded),
                     unrecorded);
             else if (!late.empty())
-                Set(i, "stale", found, "past due: " + Join(Ids(late)), Ids(late));
+                Set(i, "stale", found, "past due: " + Abbreviated(Ids(late)), Ids(late));
             else if (!unanalysed.empty())
-                Set(i, "partial", found, "correction and root cause not yet recorded: " + Join(unanalysed), unanalysed);
+                Set(i, "partial", found, "correction and root cause not yet recorded: " + Abbreviated(unanalysed), unanalysed);
             else
                 Set(i, "met", ncs.empty() ? "no nonconformities recorded (none found)" : found, "", Ids(ncs));
             c.items.push_back(i);
@@ -616,11 +608,11 @@ public:
             std::string found = fmt::format("{} corrective actions, {} closed as effective", actions.size(),
                                             In("corrective_action", {"closed"}).size());
             if (!without.empty())
-                Set(i, "missing", found, "no corrective action decided for " + Join(without), without);
+                Set(i, "missing", found, "no corrective action decided for " + Abbreviated(without), without);
             else if (!late.empty())
-                Set(i, "stale", found, "overdue: " + Join(Ids(late)), Ids(late));
+                Set(i, "stale", found, "overdue: " + Abbreviated(Ids(late)), Ids(late));
             else if (!unchecked.empty())
-                Set(i, "partial", found, "effectiveness not yet checked: " + Join(Ids(unchecked)), Ids(unchecked));
+                Set(i, "partial", found, "effectiveness not yet checked: " + Abbreviated(Ids(unchecked)), Ids(unchecked));
             else
                 Set(i, "met", actions.empty() ? "no corrective action was needed" : found, "", Ids(actions));
             c.items.push_back(i);
@@ -652,7 +644,7 @@ public:
             if (undecided == n)
                 Set(i, "missing", "no control decided", "decide every control in the SoA");
             else if (undecided)
-                Set(i, "partial", fmt::format("{} of {} decided", n - undecided, n), "undecided: " + Join(undecided_ids),
+                Set(i, "partial", fmt::format("{} of {} decided", n - undecided, n), "undecided: " + Abbreviated(undecided_ids),
                     undecided_ids);
             else
                 Set(i, "met", fmt::format("all {} decided", n));
@@ -666,7 +658,7 @@ public:
             else if (!implemented)
                 Set(i, "missing", found, "implement the applicable controls");
             else if (!not_impl.empty())
-                Set(i, "partial", found, "not yet implemented: " + Join(not_impl), not_impl);
+                Set(i, "partial", found, "not yet implemented: " + Abbreviated(not_impl), not_impl);
             else
                 Set(i, "met", found);
             c.items.push_back(i);
@@ -677,7 +669,7 @@ public:
                 Set(i, "missing", "no implemented control", "implement controls and link evidence");
             else if (!no_evidence.empty())
                 Set(i, "partial", fmt::format("{} of {} with evidence", implemented - no_evidence.size(), implemented),
-                    "no evidence linked: " + Join(no_evidence), no_evidence);
+                    "no evidence linked: " + Abbreviated(no_evidence), no_evidence);
             else
                 Set(i, "met", fmt::format("all {} with evidence", implemented));
             c.items.push_back(i);

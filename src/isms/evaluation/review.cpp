@@ -8,24 +8,17 @@
 #include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
+#include "isms/evaluation/fields.hpp"
 #include "isms/records/values.hpp"
 
 namespace isms::evaluation {
+
+using namespace fields;
 
 using records::Record;
 using store::V;
 
 namespace {
-
-std::string Text(const Json& data, const char* field) {
-    return data.contains(field) ? records::ValueToText(data.at(field)) : "";
-}
-
-std::string Join(const std::vector<std::string>& v, const char* sep = ", ") {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-    return s;
-}
 
 std::string Plural(size_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
 
@@ -614,6 +607,40 @@ std::vector<ReviewPack> ManagementReviewService::Compilations(const Context& ctx
             p.compiled_by = r.Str(3);
             p.sha256 = r.Str(4);
             out.push_back(std::move(p));
+        }
+        return out;
+    });
+}
+
+Json ManagementReviewService::ReviewOverview::ToJson() const {
+    return {{"id", review.id},
+            {"title", review.title},
+            {"state", review.state},
+            {"meeting_date", Text(review.data, "meeting_date")},
+            {"cut_off", Text(review.data, "cut_off")},
+            {"compilation", compilation ? Json(compilation) : Json(nullptr)},
+            {"compiled_cut_off", compiled_cut_off.empty() ? Json(nullptr) : Json(compiled_cut_off)},
+            {"outputs", outputs}};
+}
+
+std::vector<ManagementReviewService::ReviewOverview> ManagementReviewService::Reviews(const Context& ctx) {
+    RequirePermission(ctx, Permission::kRead);
+    return store_.Read([&](store::Db& db) {
+        std::map<std::string, int> outputs;
+        for (const auto& i : records::RecordsOf(db, ctx.org_id, "improvement"))
+            if (!Text(i.data, "management_review").empty()) ++outputs[Text(i.data, "management_review")];
+        std::vector<ReviewOverview> out;
+        for (auto& r : records::RecordsOf(db, ctx.org_id, "management_review")) {
+            ReviewOverview o;
+            if (auto p = db.QueryOne("SELECT compilation, cut_off FROM review_packs WHERE org_id = ? AND review_id = ? "
+                                     "ORDER BY compilation DESC LIMIT 1",
+                                     {V(ctx.org_id), V(r.id)})) {
+                o.compilation = static_cast<int>(p->Int(0));
+                o.compiled_cut_off = p->Str(1);
+            }
+            o.outputs = outputs[r.id];
+            o.review = std::move(r);
+            out.push_back(std::move(o));
         }
         return out;
     });

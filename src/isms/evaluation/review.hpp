@@ -91,6 +91,16 @@ public:
                             soa::StatementOfApplicability& soa)
         : store_(store), records_(records), risks_(risks), soa_(soa) {}
 
+    // Every management review (not archived) with its newest compilation (0 = none) and number of outputs.
+    struct ReviewOverview {
+        records::Record review;
+        int compilation = 0;
+        std::string compiled_cut_off;
+        int outputs = 0;
+        Json ToJson() const;
+    };
+    std::vector<ReviewOverview> Reviews(const Context& ctx);
+
     // Compiles and stores the pack at the review's cut-off date; a `cut_off` given here is first stored on the
     // review (same rules as editing it).
     ReviewPack Compile(const Context& ctx, const std::string& review_id, const std::string& organisation,

@@ -7,35 +7,18 @@
 
 #include "isms/core/time.hpp"
 #include "isms/evaluation/clauses.hpp"
+#include "isms/evaluation/fields.hpp"
 #include "isms/soa/statement.hpp"
 
 namespace isms::evaluation {
+
+using namespace fields;
 
 namespace {
 
 using records::Record;
 using records::RuleCall;
 using Problems = std::vector<ErrorDetail>;
-
-std::string Text(const Json& data, const char* field) {
-    return data.contains(field) && data[field].is_string() ? data[field].get<std::string>() : "";
-}
-
-std::optional<double> Number(const Json& data, const char* field) {
-    if (!data.contains(field) || !data[field].is_number()) return std::nullopt;
-    return data[field].get<double>();
-}
-
-std::vector<std::string> List(const Json& data, const char* field) {
-    std::vector<std::string> out;
-    if (!data.contains(field)) return out;
-    const Json& v = data[field];
-    if (v.is_string()) out.push_back(v.get<std::string>());
-    if (v.is_array())
-        for (const auto& x : v)
-            if (x.is_string()) out.push_back(x.get<std::string>());
-    return out;
-}
 
 bool Changed(const RuleCall& c, const char* field) {
     Json before = c.before && c.before->data.contains(field) ? c.before->data.at(field) : Json(nullptr);
