@@ -26,7 +26,7 @@ protected:
     }
     static const Json& Section(const Json& pack, const std::string& key) {
         for (const auto& s : pack["sections"])
-            if (s["key"] == key) return s;
+            if (s["topic"] == key) return s;
         static const Json kNone = Json::object();
         return kNone;
     }

@@ -36,7 +36,7 @@ struct Section {
     std::vector<std::string> marks;
     Json items = Json::array();
     Json ToJson() const {
-        return {{"id", id},       {"key", key},   {"title", title}, {"summary", summary},
+        return {{"id", id},       {"topic", key},   {"title", title}, {"summary", summary},
                 {"columns", columns}, {"rows", rows}, {"marks", marks}, {"items", items}};
     }
 };
@@ -394,7 +394,7 @@ io::Report PackReport(const Json& pack) {
         auto rows = s.value("rows", std::vector<std::vector<std::string>>{});
         if (!rows.empty())
             r.Table(s.value("columns", std::vector<std::string>{}), rows, s.value("marks", std::vector<std::string>{}));
-        if (s.value("key", "") == "measurements")
+        if (s.value("topic", "") == "measurements")
             for (const auto& m : s["items"]) {
                 if (!m["series"].is_array() || m["series"].size() < 2) continue;
                 io::LineChart c;

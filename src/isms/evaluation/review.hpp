@@ -19,7 +19,7 @@
 //   f   results of risk assessment and status of the risk treatment plan (and the SoA)
 //   g   opportunities for continual improvement (open improvements, observations and opportunities found by
 //       audits)
-// Each section: {id, key, title, summary, columns, rows, marks, items}: a one-line summary, a table for people
+// Each section: {id, topic, title, summary, columns, rows, marks, items}: a one-line summary, a table for people
 // and the items as data.
 //
 // Errors: kInvalidInput naming cut_off for a future cut-off date (also when set through the record), kConflict

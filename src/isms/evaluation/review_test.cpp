@@ -22,7 +22,7 @@ Record Rec(std::string type, std::string id, std::string state, Json data) {
 
 const Json& Section(const Json& pack, const std::string& key) {
     for (const auto& s : pack["sections"])
-        if (s["key"] == key) return s;
+        if (s["topic"] == key) return s;
     static const Json kNone;
     ADD_FAILURE() << "no section " << key;
     return kNone;
