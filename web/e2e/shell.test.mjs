@@ -35,6 +35,10 @@ test('navigation, language switch and change-log verification', async () => {
     await signIn(page, server);
     await page.goto(`${server.url}/`);
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    // Readiness score, metrics, nonconformities and corrective actions (GET /api/v1/evaluation/summary).
+    const evaluation = page.getByTestId('dash-evaluation');
+    await evaluation.getByText(/Metrics: \d+ on target/).waitFor();
+    assert.match(await evaluation.textContent(), /\d+\s?%.*mandatory documented information.*Corrective actions: \d+ open, \d+ overdue/s);
     assert.deepEqual(describeViolations(await seriousA11yViolations(page)), '');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
