@@ -310,15 +310,6 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                                             kind + "-" + req.Param("id"));
                    });
     }
-    router.Add("GET", "/api/v1/oscal/poam",
-               {.summary = "Open risk-treatment and corrective actions as an OSCAL plan of action and milestones",
-                .tag = tag,
-                .params = {kFormatOscal},
-                .errors = {400, 404}},
-               [&app](Request& req) {
-                   auto p = app.audits().OscalPoam(req.ctx, OrganisationName(app, req.ctx));
-                   return OscalResponse(req, oscal::PoamFromActions(p), "poam");
-               });
     router.Add("POST", "/api/v1/audit-findings/{id}/nonconformity",
                {.summary = "Record a nonconformity finding as a nonconformity (10.2) referring to it; the body adds "
                            "owner, due_date, …",

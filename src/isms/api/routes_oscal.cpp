@@ -149,8 +149,8 @@ void RegisterOscalRoutes(Router& router, app::App& app) {
                    return Document(app.oscal_exports().SystemSecurityPlan(req.ctx, v), OutputFormat(req));
                });
     router.Add("GET", "/api/v1/oscal/poam",
-               {.summary = "Open risk-treatment actions and the open risks they treat as an OSCAL plan of action and "
-                           "milestones",
+               {.summary = "Open risk-treatment actions, the open risks they treat and open corrective actions as an OSCAL "
+                           "plan of action and milestones",
                 .tag = "oscal",
                 .params = {kFormat},
                 .errors = {400, 404}},

@@ -49,6 +49,8 @@ App::App(const AppOptions& options) {
     audits_ = std::make_unique<evaluation::AuditService>(*store_, *records_, *soa_, *risks_);
     reviews_ = std::make_unique<evaluation::ManagementReviewService>(*store_, *records_, *risks_, *soa_);
     readiness_ = std::make_unique<evaluation::ReadinessService>(*store_, *risks_, *soa_);
+    // 27001 10.2: open corrective actions join the treatment plan's POA&M.
+    oscal_exports_->AddPoamActions([this](const Context& ctx) { return audits_->PoamCorrectiveActions(ctx); });
     quant_ = std::make_unique<quant::QuantService>(
         *store_,
         [this](const Context& ctx, const std::string& id) {

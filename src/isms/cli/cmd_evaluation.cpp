@@ -412,8 +412,8 @@ void RegisterReadiness(CLI::App& root, Globals& g) {
     });
 }
 
-// `isms oscal export poam | assessment-plan AUDIT | assessment-results AUDIT`, beside the catalog export of
-// cmd_oscal.cpp (registered before this file's commands).
+// `isms oscal export assessment-plan AUDIT | assessment-results AUDIT`, beside the catalog, SoA and POA&M
+// exports of cmd_oscal.cpp (registered before this file's commands).
 void RegisterOscalExports(CLI::App& root, Globals& g) {
     auto* oscal_cmd = root.get_subcommand("oscal");
     auto* export_cmd = oscal_cmd->get_subcommand("export");
@@ -433,21 +433,14 @@ void RegisterOscalExports(CLI::App& root, Globals& g) {
         auto org = app.organisations().FindBySlugOrId(ctx.org_id);
         return org ? org->name : ctx.org_id;
     };
-    auto* poam = export_cmd->add_subcommand("poam", "open treatment and corrective actions as a plan of action and "
-                                                    "milestones");
     auto* plan = export_cmd->add_subcommand("assessment-plan", "an internal audit as an assessment plan");
     auto* results = export_cmd->add_subcommand("assessment-results", "an internal audit's findings as assessment "
                                                                      "results");
-    for (auto* c : {poam, plan, results}) {
-        if (c != poam) c->add_option("audit", o->audit, "audit id")->required();
+    for (auto* c : {plan, results}) {
+        c->add_option("audit", o->audit, "audit id")->required();
         c->add_option("--format", o->format, "json, xml or yaml (default: from -o, else json)");
         c->add_option("-o,--output", o->out, "write here instead of standard output");
     }
-    poam->callback([&g, emit, org_name] {
-        auto app = OpenApp(g);
-        auto ctx = CliContext(*app, g);
-        emit(oscal::PoamFromActions(app->audits().OscalPoam(ctx, org_name(*app, ctx))));
-    });
     plan->callback([&g, o, emit, org_name] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);

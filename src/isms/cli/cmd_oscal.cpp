@@ -149,7 +149,8 @@ void RegisterOscal(CLI::App& root, Globals& g) {
         c->add_option("--soa-version", soa_version, "latest (approved), current (not approved) or N")
             ->capture_default_str();
     auto* export_poam = export_cmd->add_subcommand(
-        "poam", "a plan of action and milestones: open risk-treatment actions and the open risks they treat");
+        "poam", "a plan of action and milestones: open risk-treatment actions, the open risks they treat and open "
+                "corrective actions");
     for (auto* c : {export_profile, export_ssp, export_poam}) {
         c->add_option("--format", format, "json, xml or yaml (default: from -o, else json)");
         c->add_option("-o,--output", out, "write here instead of standard output");

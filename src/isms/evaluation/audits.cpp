@@ -617,25 +617,14 @@ oscal::AuditExport AuditService::OscalAudit(const Context& ctx, const std::strin
     return x;
 }
 
-oscal::PoamExport AuditService::OscalPoam(const Context& ctx, const std::string& organisation) {
+std::vector<oscal::PlannedAction> AuditService::PoamCorrectiveActions(const Context& ctx) {
     RequirePermission(ctx, Permission::kRead);
-    oscal::PoamExport p;
-    p.header = {organisation, "Plan of action and milestones", "1", time::NowUtc()};
-    p.system_id = ctx.org_id;
+    std::vector<oscal::PlannedAction> actions;
     auto names = store_.Read([&](store::Db& db) { return PersonNames(db, ctx.org_id); });
     auto name = [&](const std::string& id) {
         auto it = names.find(id);
         return it == names.end() ? id : it->second;
     };
-    for (const auto& a : risks_.Actions(ctx)) {
-        if (a.status == "done" || a.status == "cancelled") continue;
-        p.actions.push_back({a.id, a.title, a.notes, "treatment", a.status == "in_progress" ? "in-progress" : "open",
-                             Rfc3339(a.due_date, true), name(a.owner),
-                             a.control.empty() || a.control.rfind("OC-", 0) == 0
-                                 ? std::vector<std::string>{}
-                                 : std::vector<std::string>{OscalControl(a.control)},
-                             "risk " + a.risk_id});
-    }
     records::ListQuery q;
     q.limit = 1000;
     std::map<std::string, Record> ncs;
@@ -649,14 +638,11 @@ oscal::PoamExport AuditService::OscalPoam(const Context& ctx, const std::string&
             if (!Text(it->second.data, "control").empty()) controls.push_back(OscalControl(Text(it->second.data, "control")));
             if (!Text(it->second.data, "finding").empty()) origin += ", finding " + Text(it->second.data, "finding");
         }
-        p.actions.push_back({c.id, c.title, Text(c.data, "description"), "corrective",
+        actions.push_back({c.id, c.title, Text(c.data, "description"), "corrective",
                              c.state == "planned" ? "open" : "in-progress", Rfc3339(Text(c.data, "due_date"), true),
                              name(Text(c.data, "owner")), controls, origin});
     }
-    if (p.actions.empty())
-        throw Error::NotFound("no treatment or corrective action is open: an OSCAL plan of action and milestones "
-                              "needs at least one item");
-    return p;
+    return actions;
 }
 
 }  // namespace isms::evaluation

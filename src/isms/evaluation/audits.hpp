@@ -102,10 +102,11 @@ public:
     // actions, conclusion. `organisation`: the name shown.
     io::Report Report(const Context& ctx, const std::string& audit_id, const std::string& organisation);
 
-    // OSCAL inputs (isms/oscal/exports.hpp): the audit's controls and findings; open treatment and corrective
-    // actions (kNotFound when none is open: a POA&M needs at least one item).
+    // OSCAL inputs (isms/oscal/exports.hpp): the audit's controls and findings; the open corrective actions
+    // (27001 10.2) as POA&M items of kind "corrective", each naming its nonconformity, finding and control —
+    // the composition root adds them to the one POA&M (oscal::RecordExports::AddPoamActions).
     oscal::AuditExport OscalAudit(const Context& ctx, const std::string& audit_id, const std::string& organisation);
-    oscal::PoamExport OscalPoam(const Context& ctx, const std::string& organisation);
+    std::vector<oscal::PlannedAction> PoamCorrectiveActions(const Context& ctx);
 
 private:
     records::Record Audit(const Context& ctx, const std::string& audit_id);

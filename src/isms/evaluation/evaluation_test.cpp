@@ -382,12 +382,12 @@ TEST_P(EvaluationTest, AuditReportAndOscalInputsCarryTheFindings) {
     EXPECT_EQ(x.findings[0].control_id, "a.8.15");
     std::string ca = Add("corrective_action", {{"title", "Retention 13 months"}, {"nonconformity", nc},
                                                {"description", "x"}, {"owner", "PER-3"}, {"due_date", Day(10)}});
-    auto poam = audits_->OscalPoam(ctx_, "Acme AB");
-    ASSERT_EQ(poam.actions.size(), 1u);
-    EXPECT_EQ(poam.actions[0].id, ca);
-    EXPECT_EQ(poam.actions[0].kind, "corrective");
-    EXPECT_EQ(poam.actions[0].control_ids, std::vector<std::string>{"a.8.15"});
-    EXPECT_NE(poam.actions[0].origin.find(f), std::string::npos);
+    auto poam = audits_->PoamCorrectiveActions(ctx_);
+    ASSERT_EQ(poam.size(), 1u);
+    EXPECT_EQ(poam[0].id, ca);
+    EXPECT_EQ(poam[0].kind, "corrective");
+    EXPECT_EQ(poam[0].control_ids, std::vector<std::string>{"a.8.15"});
+    EXPECT_NE(poam[0].origin.find(f), std::string::npos);
 }
 
 ISMS_INSTANTIATE_EVALUATION(EvaluationTest);
