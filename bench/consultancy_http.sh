@@ -54,7 +54,7 @@ endpoint_path() {
     risks) echo "/api/v1/risks" ;;                                                   # the whole register
     risks_filter) echo "/api/v1/risks?where=level%20in%20(high%2C%20critical)" ;;
     assets) echo "/api/v1/records/asset?limit=50" ;;                                 # first page
-    assets_filter) echo "/api/v1/records/asset?where=classification%20%3D%20restricted%20and%20confidentiality%20%3E%3D%204&limit=50" ;;
+    assets_filter) echo "/api/v1/records/asset?where=classification%20%3D%20restricted%20and%20asset_type%20in%20(software%2C%20service)&limit=50" ;;
     assets_search) echo "/api/v1/records/asset?q=payroll&limit=50" ;;
     documents) echo "/api/v1/records/document?limit=50" ;;
     asset) echo "/api/v1/records/asset/AST-$(( ASSETS / 2 ))" ;;                     # one record
