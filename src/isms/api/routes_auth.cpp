@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "isms/api/authenticate.hpp"
+#include "isms/api/json_schema.hpp"
 #include "isms/api/routes.hpp"
 #include "isms/auth/password.hpp"
 #include "isms/core/error.hpp"
@@ -46,21 +47,32 @@ Json SessionJson(const auth::User& u, const Context& ctx) {
             {"organisation", current}};
 }
 
+// The signed-in account, its organisations with the role and permissions held in each, and the session.
+const Json kMembershipSchema = schema::Required(schema::Obj({{"id", schema::Str()},
+                                                             {"slug", schema::Str()},
+                                                             {"name", schema::Str()},
+                                                             {"role", schema::Str()},
+                                                             {"permissions", schema::Strs()}}));
 const Json kSessionSchema = {
     {"type", "object"},
     {"properties",
-     {{"user", {{"type", "object"}, {"properties", StringProps({"id", "username", "display_name"})}}},
-      {"organisations",
-       {{"type", "array"},
-        {"items", {{"type", "object"}, {"properties", StringProps({"id", "slug", "name", "role"})}}}}},
-      {"organisation", {{"type", {"object", "null"}}}},
+     {{"user", schema::Required(schema::Obj({{"id", schema::Str()},
+                                             {"username", schema::Str()},
+                                             {"display_name", schema::Str()},
+                                             {"totp_enabled", {{"type", "boolean"}}}}))},
+      {"organisations", {{"type", "array"}, {"items", kMembershipSchema}}},
+      {"organisation",
+       {{"type", {"object", "null"}},
+        {"description", "the organisation the request acted in (X-Isms-Org, else the first)"},
+        {"properties", StringProps({"id", "slug", "name", "role"})}}},
       {"permissions",
        {{"type", "object"},
         {"description", "organisation slug → the permissions the account's role there grants"},
         {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}}}},
       {"csrf_token", {{"type", "string"}}},
       {"expires_at", {{"type", "string"}}},
-      {"idle_timeout_seconds", {{"type", "integer"}}}}}};
+      {"idle_timeout_seconds", {{"type", "integer"}}}}},
+    {"required", {"user", "organisations", "csrf_token"}}};
 
 // The caller's own account: sessions only (an API token does not change passwords or second factors).
 const auth::User& RequireSessionAccount(app::App& app, const Request& req, std::optional<auth::User>& holder) {
@@ -172,7 +184,7 @@ void RegisterAuthRoutes(Router& router, app::App& app) {
                {.summary = "Start enrolling a second factor: returns a new secret and otpauth URI (active after "
                            "confirmation)",
                 .tag = "auth",
-                .response_schema = {{"type", "object"}, {"properties", StringProps({"secret", "uri"})}},
+                .response_schema = {{"type", "object"}, {"properties", StringProps({"secret", "uri"})}, {"required", {"secret", "uri"}}},
                 .errors = {}},
                [&app](Request& req) {
                    std::optional<auth::User> holder;

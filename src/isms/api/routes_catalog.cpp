@@ -31,32 +31,54 @@ const std::vector<ParamDoc>& QueryParams() {
 
 Json StringArray() { return {{"type", "array"}, {"items", {{"type", "string"}}}}; }
 
-Json ControlSchema() {
-    return {{"type", "object"},
-            {"properties",
-             {{"id", {{"type", "string"}}},
-              {"title", {{"type", "string"}}},
-              {"theme", {{"type", "string"}}},
-              {"new_in_2022", {{"type", "boolean"}}},
-              {"attributes", {{"type", "object"}, {"additionalProperties", StringArray()}}},
-              {"overridden", {{"type", "boolean"}}},
-              {"predecessors", {{"type", "array"}}},
-              {"has_text", {{"type", "boolean"}}},
-              {"text", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}},
-              {"attributes_version",
-               {{"type", "integer"},
-                {"description", "one control (not in listings): changes with every retag; also the ETag"}}},
-              // Imported frameworks (one control, OSCAL's JSON form): see docs/catalog.md.
-              {"class", {{"type", "string"}}},
-              {"params", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-              {"props", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-              {"links", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-              {"parts", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-              {"parent", {{"type", "string"}}},
-              {"enhancements",
-               {{"type", "array"},
-                {"items", {{"type", "object"}, {"properties", {{"id", {{"type", "string"}}}, {"title", {{"type", "string"}}}}}}}}}}},
-            {"required", {"id", "title", "attributes"}}};
+// cat::ControlJson: a control in a list, or (`detail`) with its built-in attributes, overrides, attributes_version,
+// predecessors' titles and imported text; for an imported framework (OSCAL's JSON form, see docs/catalog.md) also
+// class, params, props, links, parts, parent and enhancements, and no predecessors (nor text unless imported).
+// theme and new_in_2022 exist for frameworks that have them.
+Json ControlSchema(bool detail = false) {
+    Json predecessor = detail ? Json{{"type", "object"},
+                                     {"properties", {{"id", {{"type", "string"}}}, {"title", {{"type", "string"}}}}},
+                                     {"required", {"id", "title"}}}
+                              : Json{{"type", "string"}};
+    Json j = {{"type", "object"},
+              {"properties",
+               {{"id", {{"type", "string"}}},
+                {"title", {{"type", "string"}}},
+                {"theme", {{"type", "string"}}},
+                {"new_in_2022", {{"type", "boolean"}}},
+                {"attributes", {{"type", "object"}, {"additionalProperties", StringArray()}}},
+                {"overridden", {{"type", "boolean"}}},
+                {"predecessors", {{"type", "array"}, {"items", predecessor}}},
+                {"has_text", {{"type", "boolean"}}}}},
+              {"required", {"id", "title", "attributes", "overridden"}}};
+    if (!detail) {
+        j["required"].push_back("predecessors");
+        j["required"].push_back("has_text");
+        return j;
+    }
+    Json& p = j["properties"];
+    p["built_in_attributes"] = {{"type", "object"}, {"additionalProperties", StringArray()}};
+    p["overridden_families"] = StringArray();
+    p["attributes_version"] = {{"type", "integer"}, {"description", "changes with every retag; also the ETag"}};
+    p["text"] = {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
+    p["text_source"] = {{"type", {"string", "null"}}};
+    p["text_updated_at"] = {{"type", {"string", "null"}}};
+    p["framework"] = {{"type", "string"}};
+    Json object_array = {{"type", "array"}, {"items", {{"type", "object"}}}};
+    p["class"] = {{"type", "string"}};
+    p["params"] = object_array;
+    p["props"] = object_array;
+    p["links"] = object_array;
+    p["parts"] = object_array;
+    p["parent"] = {{"type", "string"}};
+    p["enhancements"] = {{"type", "array"},
+                         {"items",
+                          {{"type", "object"},
+                           {"properties", {{"id", {{"type", "string"}}}, {"title", {{"type", "string"}}}}},
+                           {"required", {"id", "title"}}}}};
+    for (const char* k : {"built_in_attributes", "overridden_families", "attributes_version", "framework"})
+        j["required"].push_back(k);
+    return j;
 }
 
 Json ListSchema() {
@@ -74,7 +96,8 @@ Json ListSchema() {
                 {"items",
                  {{"type", "object"},
                   {"properties",
-                   {{"value", {{"type", "string"}}}, {"count", {{"type", "integer"}}}, {"controls", StringArray()}}}}}}},
+                   {{"value", {{"type", "string"}}}, {"count", {{"type", "integer"}}}, {"controls", StringArray()}}},
+                  {"required", {"value", "count", "controls"}}}}}},
               {"pivot",
                {{"type", "object"},
                 {"properties",
@@ -85,7 +108,9 @@ Json ListSchema() {
                   {"cells", {{"type", "array"}, {"items", {{"type", "array"}, {"items", {{"type", "integer"}}}}}}},
                   {"row_totals", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
                   {"column_totals", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
-                  {"total", {{"type", "integer"}}}}}}}}},
+                  {"total", {{"type", "integer"}}}}},
+                {"required",
+                 {"rows", "columns", "row_values", "column_values", "cells", "row_totals", "column_totals", "total"}}}}}},
             {"required", {"framework", "count", "total", "controls"}}};
 }
 
@@ -123,6 +148,14 @@ Json ViewSchema(bool name_required) {
                 {"version",
                  {{"type", "integer"}, {"readOnly", true}, {"description", "changes with every save; also the ETag"}}}}}};
     if (name_required) s["required"] = {"name"};
+    return s;
+}
+
+// A saved view as answers carry it (cat::ViewJson: every field).
+Json ViewAnswerSchema() {
+    Json s = ViewSchema(true);
+    s["required"] = {"name", "framework", "description", "where", "sort", "group_by", "pivot", "columns", "created_by",
+                     "updated_at", "version"};
     return s;
 }
 
@@ -260,7 +293,23 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                {.summary = "Control frameworks: the built-in ISO/IEC 27002:2022 and those the organisation imported",
                 .tag = "catalog",
                 .response_schema = {{"type", "object"},
-                                    {"properties", {{"items", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}},
+                                    {"properties",
+                                     {{"items",
+                                       {{"type", "array"},
+                                        {"items",
+                                         {{"type", "object"},
+                                          {"properties",
+                                           {{"id", {{"type", "string"}}},
+                                            {"name", {{"type", "string"}}},
+                                            {"version", {{"type", "string"}}},
+                                            {"source", {{"type", "string"}}},
+                                            {"built_in", {{"type", "boolean"}}},
+                                            {"controls", {{"type", "integer"}}},
+                                            {"data_hash", {{"type", "string"}}},
+                                            {"loaded_at", {{"type", "string"}}},
+                                            {"attribute_families", {{"description", "the framework's attribute families"}}}}},
+                                          {"required", {"id", "name", "version", "source", "built_in", "controls"}}}}}}}},
+                                    {"required", {"items"}}},
                 .errors = {}},
                [&app](Request& req) {
                    Json items = Json::array();
@@ -281,7 +330,7 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                            "and licensed text, for an imported framework the control's parameters, parts (statement, "
                            "guidance), props, links, parent and enhancements; ETag is its attributes_version",
                 .tag = "catalog",
-                .response_schema = ControlSchema(),
+                .response_schema = ControlSchema(true),
                 .errors = {404}},
                [&app](Request& req) {
                    return ControlResponse(app.catalog().Show(req.ctx, req.Param("id"), req.Param("framework")));
@@ -299,7 +348,7 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                                      {"remove", {{"type", "object"}, {"additionalProperties", StringArray()}}},
                                      {"reset", StringArray()},
                                      {"reset_all", {{"type", "boolean"}}}}}},
-                .response_schema = ControlSchema(),
+                .response_schema = ControlSchema(true),
                 .errors = {400, 404, 412}},
                [&app](Request& req) {
                    auto changes = ChangesFromBody(req.JsonBody());
@@ -356,7 +405,8 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                {.summary = "Saved views of the organisation",
                 .tag = "views",
                 .response_schema = {{"type", "object"},
-                                    {"properties", {{"items", {{"type", "array"}, {"items", ViewSchema(true)}}}}}},
+                                    {"properties", {{"items", {{"type", "array"}, {"items", ViewAnswerSchema()}}}}},
+                                    {"required", {"items"}}},
                 .errors = {}},
                [&app](Request& req) {
                    Json items = Json::array();
@@ -368,7 +418,7 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                {.summary = "Save a new view (409 when the name is taken)",
                 .tag = "views",
                 .request_schema = ViewSchema(true),
-                .response_schema = ViewSchema(true),
+                .response_schema = ViewAnswerSchema(),
                 .errors = {400, 409}},
                [&app](Request& req) {
                    auto v = app.views().Save(req.ctx, ViewFromBody(req.JsonBody()), cat::ViewService::SaveMode::kCreate);
@@ -380,7 +430,7 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
     router.Add("GET", "/api/v1/views/{name}",
                {.summary = "A saved view's definition; ETag is its version",
                 .tag = "views",
-                .response_schema = ViewSchema(true),
+                .response_schema = ViewAnswerSchema(),
                 .errors = {404}},
                [&app](Request& req) { return ViewResponse(app.views().Get(req.ctx, req.Param("name"))); });
 
@@ -389,7 +439,7 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                 .tag = "views",
                 .params = {IfMatchParam("the view's ETag (its version)")},
                 .request_schema = ViewSchema(false),
-                .response_schema = ViewSchema(true),
+                .response_schema = ViewAnswerSchema(),
                 .errors = {400, 404, 412}},
                [&app](Request& req) {
                    Json body = req.JsonBody();

@@ -17,7 +17,11 @@ namespace {
 
 Json Obj(Json properties) { return {{"type", "object"}, {"properties", std::move(properties)}}; }
 Json Str() { return {{"type", "string"}}; }
-Json Items(Json item = {{"type", "object"}}) { return Obj({{"items", {{"type", "array"}, {"items", std::move(item)}}}}); }
+Json Items(Json item = {{"type", "object"}}) {
+    Json j = Obj({{"items", {{"type", "array"}, {"items", std::move(item)}}}});
+    j["required"] = {"items"};
+    return j;
+}
 
 const Json kMeasurement = Obj({{"metric", Str()},
                                {"date", {{"type", "string"}, {"format", "date"}}},
@@ -31,13 +35,22 @@ const Json kMeasurementInput = Obj({{"date", {{"type", "string"}, {"format", "da
                                     {"unit", {{"type", "string"}, {"description", "optional; must be the metric's unit"}}},
                                     {"note", Str()},
                                     {"source", Str()}});
+const Json kNullableNumber = {{"type", {"number", "null"}}};
 const Json kMetric = Obj({{"id", Str()},
                           {"name", Str()},
                           {"unit", Str()},
+                          {"state", Str()},
+                          {"direction", {{"type", "string"}, {"enum", {"higher_is_better", "lower_is_better"}}}},
                           {"target", {{"type", "number"}}},
+                          {"warning", kNullableNumber},
+                          {"min_value", kNullableNumber},
+                          {"max_value", kNullableNumber},
+                          {"frequency", Str()},
                           {"status", {{"type", "string"}, {"enum", {"no_data", "on_target", "warning", "off_target"}}}},
                           {"trend", Obj({{"direction", Str()}, {"change", {{"type", "number"}}}})},
-                          {"latest", {{"type", {"object", "null"}}}},
+                          {"measurements", {{"type", "integer"}}},
+                          {"latest", {{"type", {"object", "null"}}, {"properties", kMeasurement["properties"]}}},
+                          {"next_review", {{"type", {"string", "null"}}}},
                           {"series", {{"type", "array"}, {"items", kMeasurement}}}});
 const Json kChecklistItem = Obj({{"id", Str()},
                                  {"ref_kind", {{"type", "string"}, {"enum", {"clause", "control", "custom"}}}},

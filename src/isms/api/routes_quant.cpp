@@ -1,4 +1,5 @@
 // /api/v1/quant/…: FAIR estimates per risk, stored simulation runs, what-if simulation.
+#include "isms/api/json_schema.hpp"
 #include "isms/api/routes.hpp"
 #include "isms/core/error.hpp"
 #include "isms/quant/quant_service.hpp"
@@ -37,17 +38,65 @@ const Json kOptions = {{"type", "object"},
                          {"threads", {{"type", "integer"}}},
                          {"mode", {{"type", "string"}, {"enum", {"compound", "product"}}}},
                          {"sensitivity", {{"type", "boolean"}}}}}};
+
+// The answers (SimulationResult::ToJson, RunModels, EstimateJson, RunJson), for the typed web client.
+using schema::Int;
+using schema::Nullable;
+using schema::Obj;
+using schema::Required;
+using schema::Str;
+Json Num() { return {{"type", "number"}}; }
+Json ArrayOf(Json item) { return {{"type", "array"}, {"items", std::move(item)}}; }
+Json SummarySchema() {
+    Json p = Json::object();
+    for (const char* k : {"mean", "sd", "min", "max", "p50", "p90", "p95", "p99", "p_zero"}) p[k] = Num();
+    p["lec"] = ArrayOf(Required(Obj({{"loss", Num()}, {"probability", Num()}})));
+    return Required(Obj(p));
+}
+Json SimulationSchema() {
+    return Required(
+        Obj({{"portfolio", SummarySchema()},
+             {"risks", ArrayOf(Required(Obj({{"id", Str()}, {"title", Str()}, {"mean", Num()}, {"sd", Num()},
+                                             {"p_zero", Num()}, {"share_of_mean", Num()}})))},
+             {"sensitivity", ArrayOf(Required(Obj({{"risk_id", Str()}, {"input", Str()}, {"mean_low", Num()},
+                                                   {"mean_high", Num()}, {"p95_low", Num()}, {"p95_high", Num()},
+                                                   {"swing", Num()}})))},
+             {"years", Int()},
+             {"seed", Int()},
+             {"mode", Str()},
+             {"residual", {{"type", "boolean"}}},
+             {"seconds", Num()}}));
+}
+// Inherent, and with treatment effects residual and what the treatments buy.
+Json ResultSchema() {
+    Json tv = Obj({{"expected_loss_inherent", Num()}, {"expected_loss_residual", Num()}, {"reduction", Num()},
+                   {"p95_inherent", Num()}, {"p95_residual", Num()}, {"annual_cost", Num()},
+                   {"rosi", Nullable(Num())}, {"reduction_per_unit_cost", Nullable(Num())}});
+    Json j = Obj({{"inherent", SimulationSchema()}, {"residual", SimulationSchema()}, {"treatment_value", Required(tv)}});
+    j["required"] = {"inherent"};
+    return j;
+}
+Json EstimateSchema() {
+    return Required(Obj({{"risk_id", Str()}, {"title", Str()}, {"model", kModel}, {"updated_at", Str()},
+                         {"updated_by", Str()}}));
+}
+Json RunSchema() {
+    return Required(Obj({{"id", Str()}, {"created_at", Str()}, {"created_by", Str()}, {"options", {{"type", "object"}}},
+                         {"inputs", ArrayOf(kModel)}, {"result", ResultSchema()}}));
+}
 }  // namespace
 
 void RegisterQuantRoutes(Router& router, app::App& app) {
     auto& q = app.quant();
-    router.Add("GET", "/api/v1/quant/estimates", {.summary = "Risks with a quantitative (FAIR) estimate", .tag = "quant"},
+    router.Add("GET", "/api/v1/quant/estimates", {.summary = "Risks with a quantitative (FAIR) estimate",
+                .tag = "quant",
+                .response_schema = schema::ListOf(EstimateSchema())},
                [&q](Request& req) {
                    Json items = Json::array();
                    for (const auto& e : q.ListEstimates(req.ctx)) items.push_back(EstimateJson(e));
                    return Response::FromJson({{"items", items}});
                });
-    router.Add("GET", "/api/v1/quant/estimates/{risk}", {.summary = "A risk's quantitative estimate", .tag = "quant"},
+    router.Add("GET", "/api/v1/quant/estimates/{risk}", {.summary = "A risk's quantitative estimate", .tag = "quant", .response_schema = EstimateSchema()},
                [&q](Request& req) {
                    auto e = q.GetEstimate(req.ctx, req.Param("risk"));
                    if (!e) throw Error::NotFound("this risk has no quantitative estimate");
@@ -57,7 +106,8 @@ void RegisterQuantRoutes(Router& router, app::App& app) {
                {.summary = "Set a risk's estimate (frequency, magnitude, secondary loss, FAIR decomposition, "
                            "treatment effects)",
                 .tag = "quant",
-                .request_schema = kModel},
+                .request_schema = kModel,
+                .response_schema = EstimateSchema()},
                [&q](Request& req) {
                    return Response::FromJson(EstimateJson(q.SetEstimate(req.ctx, req.Param("risk"), req.JsonBody())));
                });
@@ -74,7 +124,8 @@ void RegisterQuantRoutes(Router& router, app::App& app) {
                                    {"properties",
                                     {{"risks", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                                      {"where", {{"type", "string"}}},
-                                     {"options", kOptions}}}}},
+                                     {"options", kOptions}}}},
+                .response_schema = RunSchema()},
                [&q](Request& req) {
                    Json body = req.body.empty() ? Json::object() : req.JsonBody();
                    quant::RunRequest r;
@@ -93,7 +144,11 @@ void RegisterQuantRoutes(Router& router, app::App& app) {
                    r.options = quant::QuantService::OptionsFromJson(body.value("options", Json::object()));
                    return Response::FromJson(RunJson(q.Run(req.ctx, r)), 201);
                });
-    router.Add("GET", "/api/v1/quant/runs", {.summary = "Stored simulation runs, newest first", .tag = "quant"},
+    router.Add("GET", "/api/v1/quant/runs", {.summary = "Stored simulation runs, newest first (result: the inherent mean only)",
+                .tag = "quant",
+                .response_schema = schema::ListOf(
+                    Required(Obj({{"id", Str()}, {"created_at", Str()}, {"created_by", Str()},
+                                  {"options", {{"type", "object"}}}, {"result", Required(Obj({{"mean", Num()}}))}})))},
                [&q](Request& req) {
                    Json items = Json::array();
                    for (const auto& r : q.ListRuns(req.ctx)) {
@@ -104,7 +159,7 @@ void RegisterQuantRoutes(Router& router, app::App& app) {
                    }
                    return Response::FromJson({{"items", items}});
                });
-    router.Add("GET", "/api/v1/quant/runs/{id}", {.summary = "A stored run with inputs and results", .tag = "quant"},
+    router.Add("GET", "/api/v1/quant/runs/{id}", {.summary = "A stored run with inputs and results", .tag = "quant", .response_schema = RunSchema()},
                [&q](Request& req) { return Response::FromJson(RunJson(q.GetRun(req.ctx, req.Param("id")))); });
     router.Add("GET", "/api/v1/quant/runs/{id}/lec.svg",
                {.summary = "Loss-exceedance curve of a run (SVG)", .tag = "quant", .response_type = "image/svg+xml"},
@@ -124,9 +179,26 @@ void RegisterQuantRoutes(Router& router, app::App& app) {
                 .tag = "quant",
                 .request_schema = {{"type", "object"},
                                    {"required", {"risks"}},
-                                   {"properties", {{"risks", {{"type", "array"}, {"items", kModel}}}, {"options", kOptions}}}},
+                                   {"properties",
+                                    {{"risks", {{"type", "array"}, {"items", kModel}}},
+                                     {"options", kOptions},
+                                     {"svg", {{"type", "boolean"},
+                                              {"description", "also answer the loss-exceedance curve as SVG (lec_svg)"}}}}}},
+                .response_schema = [] {
+                    Json j = ResultSchema();
+                    j["properties"]["lec_svg"] = Str();
+                    return j;
+                }(),
                 .success_status = 200},
-               [](Request& req) { return Response::FromJson(quant::QuantService::SimulateInline(req.ctx, req.JsonBody()), 200); });
+               [](Request& req) {
+                   Json body = req.JsonBody();
+                   if (body.is_object() && body.contains("svg") && !body["svg"].is_boolean())
+                       throw Error::InvalidInput("'svg' must be true or false", {{"svg", "not a boolean"}});
+                   Json result = quant::QuantService::SimulateInline(req.ctx, body);
+                   if (body.value("svg", false))
+                       result["lec_svg"] = quant::QuantService::LossExceedanceSvg(result, "Loss exceedance");
+                   return Response::FromJson(result, 200);
+               });
 }
 
 }  // namespace isms::api

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <set>
 
+#include "isms/api/json_schema.hpp"
 #include "isms/api/routes.hpp"
 #include "isms/core/error.hpp"
 #include "isms/records/service.hpp"
@@ -20,20 +21,117 @@ using records::RecordService;
 // Query parameters of the record list that are not field filters.
 const std::set<std::string> kListParams = {"q", "where", "state", "cursor", "limit", "archived"};
 
+using schema::Obj;
+using schema::Required;
+using schema::Str;
+using schema::Strs;
+
+// records::ToJson(Record); the one-record GET adds who links to it (linked_from).
 Json RecordSchema() {
-    return {{"type", "object"},
-            {"properties",
-             {{"type", {{"type", "string"}}},
-              {"id", {{"type", "string"}}},
-              {"version", {{"type", "integer"}, {"description", "changes with every write; also the ETag"}}},
-              {"revision", {{"type", "integer"}, {"description", "document revision"}}},
-              {"state", {{"type", "string"}}},
-              {"title", {{"type", "string"}}},
-              {"data", {{"type", "object"}, {"description", "field values; see GET /api/v1/record-types/{type}"}}},
-              {"archived", {{"type", "boolean"}}},
-              {"next_review", {{"type", {"string", "null"}}, {"format", "date"}}},
-              {"approved_by", {{"type", {"string", "null"}}}},
-              {"approved_at", {{"type", {"string", "null"}}}}}}};
+    return Required(Obj(
+        {{"type", Str()},
+         {"id", Str()},
+         {"version", {{"type", "integer"}, {"description", "changes with every write; also the ETag"}}},
+         {"revision", {{"type", "integer"}, {"description", "document revision"}}},
+         {"state", Str()},
+         {"title", Str()},
+         {"data",
+          {{"type", "object"},
+           {"additionalProperties", true},
+           {"description", "field values; see GET /api/v1/record-types/{type}"}}},
+         {"archived", {{"type", "boolean"}}},
+         {"next_review", {{"type", {"string", "null"}}, {"format", "date"}}},
+         {"approved_by", {{"type", {"string", "null"}}}},
+         {"approved_at", {{"type", {"string", "null"}}}},
+         {"created_at", Str()},
+         {"created_by", Str()},
+         {"updated_at", Str()},
+         {"updated_by", Str()}}));
+}
+Json LinkerSchema() {
+    Json j = Obj({{"type", Str()}, {"id", Str()}, {"field", Str()}, {"title", Str()}, {"archived", {{"type", "boolean"}}}});
+    j["required"] = {"type", "id", "field"};
+    return j;
+}
+Json RecordWithLinksSchema() {
+    Json j = RecordSchema();
+    j["properties"]["linked_from"] = {{"type", "array"}, {"items", LinkerSchema()}};
+    j["required"].push_back("linked_from");
+    return j;
+}
+
+// records::TypeMetadata: what a client needs to render a type's forms, tables and workflow.
+Json TypeMetadataSchema() {
+    Json field = Obj({{"name", Str()},
+                      {"label", Str()},
+                      {"type", Str()},
+                      {"required", {{"type", "boolean"}}},
+                      {"unique", {{"type", "boolean"}}},
+                      {"help", Str()},
+                      {"of", {{"type", "string"}, {"description", "item type of a list"}}},
+                      {"values", Strs()},
+                      {"to", {{"type", "string"}, {"description", "record type a person/role/link field points at"}}},
+                      {"min", {{"type", "number"}}},
+                      {"max", {{"type", "number"}}},
+                      {"default", {{"description", "the value a new record starts with"}}}});
+    field["required"] = {"name", "label", "type", "required", "unique"};
+    Json transition = Obj({{"name", Str()},
+                           {"label", Str()},
+                           {"from", Strs()},
+                           {"to", Str()},
+                           {"permission", Str()},
+                           {"approval", {{"type", "boolean"}}},
+                           {"roles", Strs()},
+                           {"requires", Strs()}});
+    transition["required"] = {"name", "label", "from", "to", "permission", "approval"};
+    Json state = Required(Obj({{"name", Str()}, {"label", Str()}, {"locked", {{"type", "boolean"}}}}));
+    Json j = Obj({{"name", Str()},
+                  {"title", Str()},
+                  {"plural", Str()},
+                  {"clauses", Strs()},
+                  {"description", Str()},
+                  {"id_prefix", Str()},
+                  {"title_field", Str()},
+                  {"fields", {{"type", "array"}, {"items", field}}},
+                  {"workflow",
+                   Required(Obj({{"initial", Str()},
+                                 {"states", {{"type", "array"}, {"items", state}}},
+                                 {"transitions", {{"type", "array"}, {"items", transition}}}}))},
+                  {"list_columns", Strs()},
+                  {"versioning",
+                   Obj({{"locked_states", Strs()}, {"draft_state", Str()}, {"approved_on_field", Str()}})},
+                  {"review",
+                   Obj({{"interval", Str()},
+                        {"interval_field", Str()},
+                        {"base_field", Str()},
+                        {"due_field", Str()},
+                        {"states", Strs()}})},
+                  {"acknowledgements", Obj({{"label", Str()}, {"states", Strs()}, {"audience_field", Str()}})},
+                  {"backlinks",
+                   {{"type", "array"},
+                    {"items", Required(Obj({{"type", Str()}, {"field", Str()}, {"label", Str()}}))}}}});
+    j["required"] = {"name",        "title",       "plural", "clauses", "description", "id_prefix",
+                     "title_field", "fields",      "workflow", "list_columns"};
+    return j;
+}
+
+// records::ToJson(HistoryEntry): one change of a record, field by field.
+Json HistorySchema() {
+    Json j = Obj({{"seq", {{"type", "integer"}}},
+                  {"at", Str()},
+                  {"actor", Str()},
+                  {"op", Str()},
+                  {"version", {{"type", "integer"}}},
+                  {"transition", Str()},
+                  {"detail", {{"description", "what else the entry records (e.g. an acknowledgement)"}}},
+                  {"changes",
+                   {{"type", "array"},
+                    {"items",
+                     {{"type", "object"},
+                      {"properties", {{"field", Str()}, {"before", Json::object()}, {"after", Json::object()}}},
+                      {"required", {"field"}}}}}}});
+    j["required"] = {"seq", "at", "actor", "op", "version", "changes"};
+    return j;
 }
 
 Json ItemsOf(Json item_schema) {
@@ -137,7 +235,8 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
     router.Add("GET", "/api/v1/record-types",
                {.summary = "The record types this installation knows (clauses 4–7 registers and any added by YAML)",
                 .tag = tag,
-                .response_schema = ItemsOf({{"type", "object"}}),
+                .response_schema = ItemsOf(Required(
+                    Obj({{"name", Str()}, {"title", Str()}, {"plural", Str()}, {"clauses", Strs()}, {"description", Str()}}))),
                 .errors = {}},
                [&svc](Request& req) {
                    RequirePermission(req.ctx, Permission::kRead);
@@ -155,6 +254,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                {.summary = "A record type's fields, workflow, versioning, review cycle and list columns (renders forms "
                            "and tables)",
                 .tag = tag,
+                .response_schema = TypeMetadataSchema(),
                 .errors = {404}},
                [&svc](Request& req) {
                    RequirePermission(req.ctx, Permission::kRead);
@@ -173,10 +273,8 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                            {"cursor", "query", "next_cursor of the previous page"},
                            {"FIELD", "query", "any field name: records whose field equals (or whose list contains) "
                                               "the value"}},
-                .response_schema = {{"type", "object"},
-                                    {"properties",
-                                     {{"items", {{"type", "array"}, {"items", RecordSchema()}}},
-                                      {"next_cursor", {{"type", {"string", "null"}}}}}}},
+                .response_schema = Required(Obj({{"items", {{"type", "array"}, {"items", RecordSchema()}}},
+                                                 {"next_cursor", {{"type", {"string", "null"}}}}})),
                 .errors = {400, 404}},
                [&svc](Request& req) {
                    ListQuery q;
@@ -215,7 +313,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
     router.Add("GET", "/api/v1/records/{type}/{id}",
                {.summary = "One record with who links to it; ETag is its version",
                 .tag = tag,
-                .response_schema = RecordSchema(),
+                .response_schema = RecordWithLinksSchema(),
                 .errors = {404}},
                [&svc](Request& req) {
                    auto r = svc.Get(req.ctx, req.Param("type"), req.Param("id"));
@@ -293,7 +391,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
     router.Add("GET", "/api/v1/records/{type}/{id}/history",
                {.summary = "Who changed what and when, field by field, from the change log",
                 .tag = tag,
-                .response_schema = ItemsOf({{"type", "object"}}),
+                .response_schema = ItemsOf(HistorySchema()),
                 .errors = {404}},
                [&svc](Request& req) {
                    Json items = Json::array();
@@ -390,7 +488,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
 
     router.Add("GET", "/api/v1/records/{type}/{id}/linkers",
                {.summary = "Records (and other entities) that link to this record", .tag = tag,
-                .response_schema = ItemsOf({{"type", "object"}}), .errors = {404}},
+                .response_schema = ItemsOf(LinkerSchema()), .errors = {404}},
                [&svc](Request& req) {
                    Json items = Json::array();
                    for (const auto& l : svc.Linkers(req.ctx, req.Param("type"), req.Param("id")))

@@ -3,6 +3,7 @@
 // exports (27001 6.1.2, 6.1.3, 8.2, 8.3). Handlers are thin: the rules are in isms/risk.
 #include <fmt/format.h>
 
+#include "isms/api/json_schema.hpp"
 #include "isms/api/routes.hpp"
 #include "isms/risk/select.hpp"
 #include "isms/core/error.hpp"
@@ -15,36 +16,88 @@ namespace {
 
 using risk::Risk;
 
-Json Obj(Json properties) { return {{"type", "object"}, {"properties", std::move(properties)}}; }
-Json Str() { return {{"type", "string"}}; }
-Json Int() { return {{"type", "integer"}}; }
-Json Strs() { return {{"type", "array"}, {"items", Str()}}; }
-Json ListOf(const Json& item) {
-    Json j = Obj({{"items", {{"type", "array"}, {"items", item}}}});
-    j["required"] = {"items"};
-    return j;
-}
+using schema::Obj;
+using schema::Str;
+using schema::Int;
+using schema::Strs;
+using schema::Enum;
+using schema::Required;
+using schema::Nullable;
+using schema::ListOf;
 
-const Json kScore = Obj({{"likelihood", Int()}, {"consequence", Int()}, {"criteria_version", Int()}, {"level", Str()}});
-const Json kRisk = Obj({{"id", Str()},
-                        {"title", Str()},
-                        {"description", Str()},
-                        {"approach", {{"type", "string"}, {"enum", {"asset", "scenario"}}}},
-                        {"scenario", Str()},
-                        {"assets", Strs()},
-                        {"threats", Strs()},
-                        {"vulnerabilities", Strs()},
-                        {"owner", Str()},
-                        {"cia", Strs()},
-                        {"existing_controls", Str()},
-                        {"review_date", Str()},
-                        {"status", {{"type", "string"}, {"enum", risk::RiskStatusNames()}}},
-                        {"closed", {{"type", "boolean"}}},
-                        {"inherent", kScore},
-                        {"treatment", {{"type", {"object", "null"}}}},
-                        {"acceptance", {{"type", {"object", "null"}}}},
-                        {"actions", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-                        {"version", {{"type", "integer"}, {"description", "changes with every write; also the ETag"}}}});
+// Score::ToJson, Treatment::ToJson, Acceptance::ToJson, TreatmentAction::ToJson, Assessment::ToJson, Risk::ToJson.
+const Json kScore =
+    Required(Obj({{"likelihood", Int()}, {"consequence", Int()}, {"criteria_version", Int()}, {"level", Str()}}));
+const Json kTreatment = Required(Obj({{"option", Enum(risk::OptionNames())},
+                                      {"controls", Strs()},
+                                      {"own_controls", Strs()},
+                                      {"plan", Str()},
+                                      {"residual", Nullable(kScore)},
+                                      {"decided_at", Str()},
+                                      {"decided_by", Str()}}));
+const Json kAcceptance = Required(Obj({{"id", Str()},
+                                       {"risk", Str()},
+                                       {"person", Str()},
+                                       {"recorded_by", Str()},
+                                       {"at", Str()},
+                                       {"comment", Str()},
+                                       {"residual", kScore},
+                                       {"authority", Str()},
+                                       {"current", {{"type", "boolean"}}}}));
+const Json kAction = Required(Obj({{"id", Str()},
+                                   {"risk", Str()},
+                                   {"title", Str()},
+                                   {"owner", Str()},
+                                   {"due_date", Str()},
+                                   {"status", Enum(risk::ActionStatusNames())},
+                                   {"control", Str()},
+                                   {"notes", Str()},
+                                   {"completed_on", Str()},
+                                   {"created_at", Str()},
+                                   {"updated_at", Str()},
+                                   {"version", Int()}}));
+const Json kAssessment = Required(Obj(
+    {{"seq", Int()}, {"kind", Str()}, {"at", Str()}, {"actor", Str()}, {"score", kScore}, {"note", Str()}}));
+const Json kRisk = Required(Obj({{"id", Str()},
+                                 {"title", Str()},
+                                 {"description", Str()},
+                                 {"approach", Enum({"asset", "scenario"})},
+                                 {"scenario", Str()},
+                                 {"assets", Strs()},
+                                 {"threats", Strs()},
+                                 {"vulnerabilities", Strs()},
+                                 {"owner", Str()},
+                                 {"cia", Strs()},
+                                 {"existing_controls", Str()},
+                                 {"review_date", Str()},
+                                 {"status", Enum(risk::RiskStatusNames())},
+                                 {"closed", {{"type", "boolean"}}},
+                                 {"inherent", Nullable(kScore)},
+                                 {"treatment", Nullable(kTreatment)},
+                                 {"acceptance", Nullable(kAcceptance)},
+                                 {"actions", {{"type", "array"}, {"items", kAction}}},
+                                 {"created_at", Str()},
+                                 {"created_by", Str()},
+                                 {"updated_at", Str()},
+                                 {"version", {{"type", "integer"}, {"description", "changes with every write; also the ETag"}}}}));
+// LibraryEntry::ToJson (threats carry origin and affects, vulnerabilities controls), OwnControl::ToJson.
+const Json kLibraryEntry = [] {
+    Json j = Obj({{"kind", Enum({"threat", "vulnerability"})},
+                  {"id", Str()},
+                  {"category", Str()},
+                  {"name", Str()},
+                  {"description", Str()},
+                  {"builtin", {{"type", "boolean"}}},
+                  {"edited", {{"type", "boolean"}}},
+                  {"retired", {{"type", "boolean"}}},
+                  {"version", Int()},
+                  {"origin", Str()},
+                  {"affects", Strs()},
+                  {"controls", Strs()}});
+    j["required"] = {"kind", "id", "category", "name", "description", "builtin", "edited", "retired", "version"};
+    return j;
+}();
+const Json kOwnControl = Required(Obj({{"id", Str()}, {"title", Str()}, {"description", Str()}, {"version", Int()}}));
 // RiskCriteria::ToJson: the scales, the levels (least severe first) and the matrix of level ids.
 Json ScaleSchema() {
     return {{"type", "array"},
@@ -191,7 +244,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                {.summary = "The threat or vulnerability library (kind: threats, vulnerabilities)",
                 .tag = "risk",
                 .params = {{"include_retired", "query", "also retired entries", false, "boolean"}},
-                .response_schema = ListOf({{"type", "object"}})},
+                .response_schema = ListOf(kLibraryEntry)},
                [&app](Request& req) {
                    auto kind = risk::ParseKind(req.Param("kind"));
                    Json items = Json::array();
@@ -203,6 +256,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                {.summary = "Add the organisation's own threat or vulnerability",
                 .tag = "risk",
                 .request_schema = kLibraryInput,
+                .response_schema = kLibraryEntry,
                 .errors = {400, 404, 409}},
                [&app](Request& req) {
                    auto e = app.risk_library().Add(req.ctx, risk::ParseKind(req.Param("kind")),
@@ -214,6 +268,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                 .tag = "risk",
                 .params = {IfMatchParam()},
                 .request_schema = kLibraryInput,
+                .response_schema = kLibraryEntry,
                 .errors = {400, 404, 412}},
                [&app](Request& req) {
                    auto e = app.risk_library().Edit(req.ctx, risk::ParseKind(req.Param("kind")), req.Param("id"),
@@ -299,7 +354,10 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                                                           risk::RiskInput::FromJson(req.JsonBody()), IfMatchVersion(req)));
                });
     router.Add("GET", "/api/v1/risks/{id}/assessments",
-               {.summary = "A risk's score history: every assessment, oldest first", .tag = "risk", .errors = {404}},
+               {.summary = "A risk's score history: every assessment, oldest first",
+                .tag = "risk",
+                .response_schema = ListOf(kAssessment),
+                .errors = {404}},
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& a : app.risks().History(req.ctx, req.Param("id"))) items.push_back(a.ToJson());
@@ -348,7 +406,10 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                                        201);
                });
     router.Add("GET", "/api/v1/risks/{id}/acceptances",
-               {.summary = "Every acceptance of a risk's residual risk, oldest first", .tag = "risk", .errors = {404}},
+               {.summary = "Every acceptance of a risk's residual risk, oldest first",
+                .tag = "risk",
+                .response_schema = ListOf(kAcceptance),
+                .errors = {404}},
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& a : app.risks().Acceptances(req.ctx, req.Param("id"))) items.push_back(a.ToJson());
@@ -360,6 +421,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                {.summary = "Add an action to a risk's treatment plan",
                 .tag = "risk",
                 .request_schema = kActionInput,
+                .response_schema = kAction,
                 .errors = {400, 404, 409}},
                [&app](Request& req) {
                    auto a = app.risks().AddAction(req.ctx, req.Param("id"), risk::ActionInput::FromJson(req.JsonBody()));
@@ -369,6 +431,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                {.summary = "The risk treatment plan: every action, by due date",
                 .tag = "risk",
                 .params = {{"overdue", "query", "only actions past their due date", false, "boolean"}},
+                .response_schema = ListOf(kAction),
                 .errors = {400}},
                [&app](Request& req) {
                    bool overdue = Flag(req, "overdue", false);
@@ -378,7 +441,8 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                        if (!overdue || a.Overdue(today)) items.push_back(a.ToJson());
                    return Response::FromJson({{"items", items}});
                });
-    router.Add("GET", "/api/v1/risk/actions/{id}", {.summary = "One treatment action; ETag is its version", .tag = "risk", .errors = {404}},
+    router.Add("GET", "/api/v1/risk/actions/{id}",
+               {.summary = "One treatment action; ETag is its version", .tag = "risk", .response_schema = kAction, .errors = {404}},
                [&app](Request& req) {
                    auto a = app.risks().GetAction(req.ctx, req.Param("id"));
                    return WithETag(Response::FromJson(a.ToJson()), a.row_version);
@@ -388,6 +452,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                 .tag = "risk",
                 .params = {IfMatchParam()},
                 .request_schema = kActionInput,
+                .response_schema = kAction,
                 .errors = {400, 404, 412}},
                [&app](Request& req) {
                    auto a = app.risks().UpdateAction(req.ctx, req.Param("id"), risk::ActionInput::FromJson(req.JsonBody()),
@@ -397,7 +462,10 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
 
     // Own controls ----------------------------------------------------------------------------------------
     router.Add("GET", "/api/v1/risk/own-controls",
-               {.summary = "The organisation's own controls (beside Annex A)", .tag = "risk", .errors = {}},
+               {.summary = "The organisation's own controls (beside Annex A)",
+                .tag = "risk",
+                .response_schema = ListOf(kOwnControl),
+                .errors = {}},
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& c : app.risks().OwnControls(req.ctx)) items.push_back(c.ToJson());
@@ -407,6 +475,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                {.summary = "Add a control of the organisation's own",
                 .tag = "risk",
                 .request_schema = Obj({{"title", Str()}, {"description", Str()}}),
+                .response_schema = kOwnControl,
                 .errors = {400}},
                [&app](Request& req) {
                    Json b = req.JsonBody();
@@ -418,6 +487,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                 .tag = "risk",
                 .params = {IfMatchParam()},
                 .request_schema = Obj({{"title", Str()}, {"description", Str()}}),
+                .response_schema = kOwnControl,
                 .errors = {400, 404, 412}},
                [&app](Request& req) {
                    Json b = req.JsonBody();

@@ -2,6 +2,7 @@
 // decisions per control, the "none overlooked" check, approved versions, their differences and exports.
 #include <fmt/format.h>
 
+#include "isms/api/json_schema.hpp"
 #include "isms/api/routes.hpp"
 #include "isms/core/error.hpp"
 #include "isms/soa/exports.hpp"
@@ -10,30 +11,63 @@ namespace isms::api {
 
 namespace {
 
-Json Obj(Json properties) { return {{"type", "object"}, {"properties", std::move(properties)}}; }
-Json Str() { return {{"type", "string"}}; }
-Json Strs() { return {{"type", "array"}, {"items", Str()}}; }
+using schema::Obj;
+using schema::Str;
+using schema::Int;
+using schema::Strs;
+using schema::Required;
 
-const Json kEntry = Obj({{"control", Str()},
-                         {"title", Str()},
-                         {"theme", Str()},
-                         {"attributes", {{"type", "object"}}},
-                         {"applicability", {{"type", "string"}, {"enum", soa::ApplicabilityNames()}}},
-                         {"decided_by", Str()},
-                         {"risks", Strs()},
-                         {"requirements", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-                         {"business_need", Str()},
-                         {"exclusion_reason", Str()},
-                         {"status", Str()},
-                         {"notes", Str()},
-                         {"evidence", Strs()},
-                         {"owner", Str()},
-                         {"version", {{"type", "integer"}, {"description", "the decision's version; the ETag"}}}});
-const Json kCheckItem = Obj({{"kind", {{"type", "string"}, {"enum", soa::CheckKindNames()}}},
-                             {"control", Str()},
-                             {"title", Str()},
-                             {"message", Str()},
-                             {"refs", Strs()}});
+// Entry::ToJson, CheckItem::ToJson, Summary::ToJson, Version::ToJson, Change::ToJson.
+const Json kEntry = Required(Obj(
+    {{"control", Str()},
+     {"title", Str()},
+     {"theme", Str()},
+     {"attributes", {{"type", "object"}, {"additionalProperties", Strs()}}},
+     {"applicability", {{"type", "string"}, {"enum", soa::ApplicabilityNames()}}},
+     {"decided_by", Str()},
+     {"risks", Strs()},
+     {"requirements",
+      {{"type", "array"},
+       {"items", Required(Obj({{"type", Str()}, {"id", Str()}, {"title", Str()}, {"basis", Str()}}))}}},
+     {"business_need", Str()},
+     {"exclusion_reason", Str()},
+     {"status", {{"type", "string"}, {"enum", soa::StatusNames()}}},
+     {"notes", Str()},
+     {"evidence", Strs()},
+     {"owner", Str()},
+     {"version", {{"type", "integer"}, {"description", "the decision's version; the ETag"}}}}));
+const Json kCheckItem = Required(Obj({{"kind", {{"type", "string"}, {"enum", soa::CheckKindNames()}}},
+                                      {"control", Str()},
+                                      {"title", Str()},
+                                      {"message", Str()},
+                                      {"refs", Strs()}}));
+const Json kSummary = Required(Obj({{"controls", Int()},
+                                    {"applicable", Int()},
+                                    {"not_applicable", Int()},
+                                    {"undecided", Int()},
+                                    {"by_status", {{"type", "object"}, {"additionalProperties", Int()}}},
+                                    {"open_items", Int()}}));
+const Json kVersion = Required(Obj({{"version", Int()},
+                                    {"approved_at", Str()},
+                                    {"approved_by", Str()},
+                                    {"criteria_version", Int()},
+                                    {"comment", Str()},
+                                    {"override_reason", Str()},
+                                    {"open_items", Int()},
+                                    {"hash", Str()}}));
+const Json kVersionWithEntries = [] {
+    Json j = kVersion;
+    j["properties"]["entries"] = {{"type", "array"}, {"items", kEntry}};
+    j["properties"]["check"] = {{"type", "array"}, {"items", kCheckItem}};
+    j["required"].push_back("entries");
+    j["required"].push_back("check");
+    return j;
+}();
+const Json kChange = Required(Obj({{"control", Str()},
+                                   {"title", Str()},
+                                   {"field", Str()},
+                                   {"before", {{"description", "the value in the older version"}}},
+                                   {"after", {{"description", "the value in the newer version"}}}}));
 
 int VersionParam(const std::string& text, const std::string& field) {
     std::string v = text;
@@ -85,7 +119,7 @@ void RegisterSoaRoutes(Router& router, app::App& app) {
                             "filter, e.g. applicability = applicable and control_type = Detective and status != "
                             "implemented"},
                            {"sort", "query", "comma-separated fields, -field for descending"}},
-                .response_schema = Obj({{"items", {{"type", "array"}, {"items", kEntry}}}, {"summary", {{"type", "object"}}}}),
+                .response_schema = Required(Obj({{"items", {{"type", "array"}, {"items", kEntry}}}, {"summary", kSummary}})),
                 .errors = {400}},
                [&app](Request& req) {
                    Json items = Json::array();
@@ -109,9 +143,9 @@ void RegisterSoaRoutes(Router& router, app::App& app) {
     router.Add("GET", "/api/v1/soa/check",
                {.summary = "The \"none overlooked\" comparison (27001 6.1.3 c): every open item",
                 .tag = "soa",
-                .response_schema = Obj({{"ok", {{"type", "boolean"}}},
-                                        {"open_items", {{"type", "integer"}}},
-                                        {"items", {{"type", "array"}, {"items", kCheckItem}}}}),
+                .response_schema = Required(Obj({{"ok", {{"type", "boolean"}}},
+                                                 {"open_items", {{"type", "integer"}}},
+                                                 {"items", {{"type", "array"}, {"items", kCheckItem}}}})),
                 .errors = {}},
                [&app](Request& req) {
                    Json items = Json::array();
@@ -145,7 +179,10 @@ void RegisterSoaRoutes(Router& router, app::App& app) {
                                                          IfMatchVersion(req)));
                });
     router.Add("GET", "/api/v1/soa/versions",
-               {.summary = "Approved versions of the statement (without their entries)", .tag = "soa", .errors = {}},
+               {.summary = "Approved versions of the statement (without their entries)",
+                .tag = "soa",
+                .response_schema = Required(Obj({{"items", {{"type", "array"}, {"items", kVersion}}}})),
+                .errors = {}},
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& v : app.soa().Versions(req.ctx)) items.push_back(v.ToJson(false));
@@ -156,6 +193,7 @@ void RegisterSoaRoutes(Router& router, app::App& app) {
                            "an override reason (409 otherwise)",
                 .tag = "soa",
                 .request_schema = Obj({{"comment", Str()}, {"override_reason", Str()}}),
+                .response_schema = kVersion,
                 .errors = {400, 409}},
                [&app](Request& req) {
                    Json b = req.JsonBody();
@@ -166,7 +204,9 @@ void RegisterSoaRoutes(Router& router, app::App& app) {
                    return Response::FromJson(v.ToJson(false), 201);
                });
     router.Add("GET", "/api/v1/soa/versions/{version}",
-               {.summary = "One approved version with its entries and the check at approval", .tag = "soa"},
+               {.summary = "One approved version with its entries and the check at approval",
+                .tag = "soa",
+                .response_schema = kVersionWithEntries},
                [&app](Request& req) {
                    int v = VersionParam(req.Param("version"), "version");
                    if (v == 0) throw Error::InvalidInput("name an approved version number", {{"version", "not a version"}});
@@ -177,9 +217,9 @@ void RegisterSoaRoutes(Router& router, app::App& app) {
                 .tag = "soa",
                 .params = {{"from", "query", "version number (e.g. 3 or v3)", true},
                            {"to", "query", "version number, or current (default)"}},
-                .response_schema = Obj({{"from", {{"type", "integer"}}},
-                                        {"to", {{"type", "integer"}}},
-                                        {"changes", {{"type", "array"}, {"items", {{"type", "object"}}}}}}),
+                .response_schema = Required(Obj({{"from", {{"type", "integer"}}},
+                                                 {"to", {{"type", "integer"}}},
+                                                 {"changes", {{"type", "array"}, {"items", kChange}}}})),
                 .errors = {400, 404}},
                [&app](Request& req) {
                    if (!req.HasQuery("from"))

@@ -2,6 +2,7 @@
 // The rules (who may do what, existence hiding) live in isms/auth; these handlers only translate.
 #include <fmt/format.h>
 
+#include "isms/api/json_schema.hpp"
 #include "isms/api/routes.hpp"
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
@@ -51,28 +52,34 @@ const Json kRoleEnum = [] {
     return e;
 }();
 
-const Json kUserSchema = {{"type", "object"},
-                          {"properties",
-                           {{"id", {{"type", "string"}}},
-                            {"username", {{"type", "string"}}},
-                            {"display_name", {{"type", "string"}}},
-                            {"role", {{"type", {"string", "null"}}}},
-                            {"disabled", {{"type", "boolean"}}},
-                            {"totp_enabled", {{"type", "boolean"}}}}}};
+const Json kUserSchema = schema::Required(schema::Obj({{"id", schema::Str()},
+                                                       {"username", schema::Str()},
+                                                       {"display_name", schema::Str()},
+                                                       {"role", {{"type", {"string", "null"}}}},
+                                                       {"disabled", {{"type", "boolean"}}},
+                                                       {"totp_enabled", {{"type", "boolean"}}},
+                                                       {"created_at", schema::Str()},
+                                                       {"password_changed_at", schema::Str()}}));
 
-const Json kTokenSchema = {{"type", "object"},
-                           {"properties",
-                            {{"id", {{"type", "string"}}},
-                             {"name", {{"type", "string"}}},
-                             {"prefix", {{"type", "string"}}},
-                             {"role", {{"type", "string"}}},
-                             {"expires_at", {{"type", {"string", "null"}}}},
-                             {"last_used_at", {{"type", {"string", "null"}}}},
-                             {"active", {{"type", "boolean"}}}}}};
+const Json kTokenSchema = schema::Required(schema::Obj({{"id", schema::Str()},
+                                                        {"name", schema::Str()},
+                                                        {"prefix", schema::Str()},
+                                                        {"role", {{"type", "string"}, {"enum", kRoleEnum}}},
+                                                        {"created_by", schema::Str()},
+                                                        {"created_at", schema::Str()},
+                                                        {"expires_at", {{"type", {"string", "null"}}}},
+                                                        {"last_used_at", {{"type", {"string", "null"}}}},
+                                                        {"revoked_at", {{"type", {"string", "null"}}}},
+                                                        {"active", {{"type", "boolean"}}}}));
+// The answer to creating a token: the token and, this once, its secret.
+const Json kNewTokenSchema = [] {
+    Json j = kTokenSchema;
+    j["properties"]["token"] = {{"type", "string"}, {"description", "the secret; shown only in this answer"}};
+    j["required"].push_back("token");
+    return j;
+}();
 
-Json ListOf(const Json& item) {
-    return {{"type", "object"}, {"properties", {{"items", {{"type", "array"}, {"items", item}}}}}};
-}
+using schema::ListOf;
 
 }  // namespace
 
@@ -199,7 +206,7 @@ void RegisterUserRoutes(Router& router, app::App& app) {
                                      {"expires", {{"type", {"string", "null"}},
                                                   {"description", "lifetime such as 90d, 12h, 2w; null or 'never' for "
                                                                   "none; default 90d"}}}}}},
-                .response_schema = kTokenSchema,
+                .response_schema = kNewTokenSchema,
                 .errors = {400, 409}},
                [&app](Request& req) {
                    Json body = req.JsonBody();

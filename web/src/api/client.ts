@@ -189,25 +189,26 @@ async function call<T>(method: Method, template: string, opts?: RequestOptions<u
 }
 
 // Typed calls: api.get('/api/v1/frameworks/{framework}/controls', { path: { framework }, query: { where } }).
-// T defaults to the documented response; pass a narrower type where the document is generic.
+// The result is the documented response. (NoInfer: T is never inferred from where the result goes — that would
+// silently accept any type the caller expects; a caller may still name T explicitly.)
 export const api = {
-    get<P extends PathsWith<'get'>, T = Result<P, 'get'>>(path: P, opts?: RequestOptions<Op<P, 'get'>>): Promise<T> {
+    get<P extends PathsWith<'get'>, T = Result<P, 'get'>>(path: P, opts?: RequestOptions<Op<P, 'get'>>): Promise<NoInfer<T>> {
         return call<T>('get', path as string, opts as RequestOptions<unknown>);
     },
-    post<P extends PathsWith<'post'>, T = Result<P, 'post'>>(path: P, opts?: RequestOptions<Op<P, 'post'>>): Promise<T> {
+    post<P extends PathsWith<'post'>, T = Result<P, 'post'>>(path: P, opts?: RequestOptions<Op<P, 'post'>>): Promise<NoInfer<T>> {
         return call<T>('post', path as string, opts as RequestOptions<unknown>);
     },
-    put<P extends PathsWith<'put'>, T = Result<P, 'put'>>(path: P, opts?: RequestOptions<Op<P, 'put'>>): Promise<T> {
+    put<P extends PathsWith<'put'>, T = Result<P, 'put'>>(path: P, opts?: RequestOptions<Op<P, 'put'>>): Promise<NoInfer<T>> {
         return call<T>('put', path as string, opts as RequestOptions<unknown>);
     },
-    patch<P extends PathsWith<'patch'>, T = Result<P, 'patch'>>(path: P, opts?: RequestOptions<Op<P, 'patch'>>): Promise<T> {
+    patch<P extends PathsWith<'patch'>, T = Result<P, 'patch'>>(path: P, opts?: RequestOptions<Op<P, 'patch'>>): Promise<NoInfer<T>> {
         return call<T>('patch', path as string, opts as RequestOptions<unknown>);
     },
-    delete<P extends PathsWith<'delete'>, T = Result<P, 'delete'>>(path: P, opts?: RequestOptions<Op<P, 'delete'>>): Promise<T> {
+    delete<P extends PathsWith<'delete'>, T = Result<P, 'delete'>>(path: P, opts?: RequestOptions<Op<P, 'delete'>>): Promise<NoInfer<T>> {
         return call<T>('delete', path as string, opts as RequestOptions<unknown>);
     },
     // With the ETag (optimistic concurrency: send it back as ifMatch).
-    getWithEtag<P extends PathsWith<'get'>, T = Result<P, 'get'>>(path: P, opts?: RequestOptions<Op<P, 'get'>>): Promise<Raw<T>> {
+    getWithEtag<P extends PathsWith<'get'>, T = Result<P, 'get'>>(path: P, opts?: RequestOptions<Op<P, 'get'>>): Promise<Raw<NoInfer<T>>> {
         return requestRaw<T>('get', path as string, opts as RequestOptions<unknown>);
     },
 };

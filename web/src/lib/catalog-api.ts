@@ -3,9 +3,9 @@ import { api } from '../api/client';
 import type { ControlDetail } from './catalog';
 
 // Sets a family of a control to `values` for the organisation, or back to the built-in tags (null).
-export async function overrideAttributes(framework: string, id: string, family: string, values: string[] | null): Promise<ControlDetail> {
+export function overrideAttributes(framework: string, id: string, family: string, values: string[] | null): Promise<ControlDetail> {
     const body = values === null ? { reset: [family] } : { set: { [family]: values } };
-    return (await api.put('/api/v1/frameworks/{framework}/controls/{id}/attributes', { path: { framework, id }, body })) as ControlDetail;
+    return api.put('/api/v1/frameworks/{framework}/controls/{id}/attributes', { path: { framework, id }, body });
 }
 
 export interface TextImportResult {
@@ -23,9 +23,9 @@ export async function importTexts(framework: string, csv: string, source: string
 let controlList: Promise<Array<{ id: string; title: string }>> | null = null;
 export function controlOptions(): Promise<Array<{ id: string; title: string }>> {
     if (!controlList) {
-        controlList = (api.get('/api/v1/frameworks/{framework}/controls', { path: { framework: 'iso27001-2022' } }) as Promise<{
-            controls: Array<{ id: string; title: string }>;
-        }>).then((r) => r.controls.map((c) => ({ id: c.id, title: c.title })));
+        controlList = api
+            .get('/api/v1/frameworks/{framework}/controls', { path: { framework: 'iso27001-2022' } })
+            .then((r) => r.controls.map((c) => ({ id: c.id, title: c.title })));
         controlList.catch(() => (controlList = null));
     }
     return controlList;

@@ -5,64 +5,16 @@
 // how many controls each value would leave — a membership test on attribute lists, not a second evaluator.
 import type { Result } from '../api/client';
 
-export interface ControlSummary {
-    id: string;
-    title: string;
-    theme?: string;
-    new_in_2022?: boolean;
-    attributes: Record<string, string[]>;
-    overridden: boolean;
-    predecessors: Array<string | { id: string; title: string }>;
-    has_text: boolean;
-}
-
-export interface ControlDetail extends ControlSummary {
-    built_in_attributes: Record<string, string[]>;
-    overridden_families: string[];
-    text: Record<string, string>;
-    text_source: string | null;
-    text_updated_at: string | null;
-    framework: string;
-}
-
-export interface PivotResult {
-    rows: string;
-    columns: string;
-    row_values: string[];
-    column_values: string[];
-    cells: number[][];
-    row_totals: number[];
-    column_totals: number[];
-    total: number;
-}
-
-export interface ControlListResult {
-    framework: string;
-    where: string;
-    sort: string;
-    count: number;
-    total: number;
-    controls: ControlSummary[];
-    group_by?: string;
-    groups?: Array<{ value: string; count: number; controls: string[] }>;
-    pivot?: PivotResult;
-}
+// The shapes the catalog routes document (the OpenAPI conformance test checks the server's answers).
+export type ControlListResult = Result<'/api/v1/frameworks/{framework}/controls', 'get'>;
+export type ControlSummary = ControlListResult['controls'][number];
+export type ControlDetail = Result<'/api/v1/frameworks/{framework}/controls/{id}', 'get'>;
+export type PivotResult = NonNullable<ControlListResult['pivot']>;
 
 // One field of the query language, as GET …/vocabulary documents it.
 export type VocabularyField = Result<'/api/v1/frameworks/{framework}/vocabulary', 'get'>['fields'][number];
 
-export interface SavedView {
-    name: string;
-    framework: string;
-    description: string;
-    where: string;
-    sort: string;
-    group_by: string;
-    pivot: string;
-    columns: string;
-    created_by?: string;
-    updated_at?: string;
-}
+export type SavedView = Result<'/api/v1/views/{name}', 'get'>;
 
 // What the screen filters by. `facets`: family → selected values (OR within a family, AND across families).
 export interface FilterState {

@@ -1,103 +1,34 @@
 // Records of the record-type engine: the type metadata the server describes each type with (fields,
 // workflow, columns), and the generic calls every screen of records uses. No screen knows a type by name:
 // forms, tables, workflow buttons and history come from the metadata.
-import { api } from '../api/client';
+import { api, type Result } from '../api/client';
 
-export interface FieldMeta {
-    name: string;
-    label: string;
-    type: string; // text, markdown, enum, date, number, boolean, person, role, link, control, list, email, url, attachment
-    of?: string; // item type of a list
-    required: boolean;
-    unique: boolean;
-    help?: string;
-    values?: string[];
-    to?: string; // record type of person/role/link fields
-    min?: number;
-    max?: number;
-    default?: unknown;
-}
-
-export interface TransitionMeta {
-    name: string;
-    label: string;
-    from: string[];
-    to: string;
-    permission: string;
-    approval: boolean;
-    roles?: string[];
-    requires?: string[];
-}
-
-export interface TypeMeta {
-    name: string;
-    title: string;
-    plural: string;
-    clauses: string[];
-    description: string;
-    id_prefix: string;
-    title_field: string;
-    fields: FieldMeta[];
-    workflow: { initial: string; states: Array<{ name: string; label: string; locked: boolean }>; transitions: TransitionMeta[] };
-    list_columns: string[];
-    versioning?: { locked_states: string[]; draft_state: string };
-    review?: { interval?: string; base_field?: string; due_field?: string; states?: string[] };
-    acknowledgements?: { label: string; states: string[]; audience_field?: string };
-    backlinks?: Array<{ type: string; field: string; label: string }>;
-}
-
-export interface RecordData {
-    type: string;
-    id: string;
-    version: number;
-    revision: number;
-    state: string;
-    title: string;
-    data: Record<string, unknown>;
-    archived: boolean;
-    next_review?: string | null;
-    approved_by?: string | null;
-    approved_at?: string | null;
-    created_at: string;
-    created_by: string;
-    updated_at: string;
-    updated_by: string;
+// The shapes the record routes document (the OpenAPI conformance test checks the server's answers against them).
+export type TypeMeta = Result<'/api/v1/record-types/{type}', 'get'>;
+export type FieldMeta = TypeMeta['fields'][number];
+export type TransitionMeta = TypeMeta['workflow']['transitions'][number];
+export type RecordData = Omit<Result<'/api/v1/records/{type}', 'get'>['items'][number], 'data'> & {
+    data: Record<string, unknown>; // field values; their types are in the type's metadata
     linked_from?: Linker[]; // who links to the record (GET of one record)
-}
-
-export interface HistoryEntry {
-    seq: number;
-    at: string;
-    actor: string;
-    op: string;
-    version: number;
-    transition?: string;
-    changes: Array<{ field: string; before: unknown; after: unknown }>;
-}
-
-export interface Linker {
-    type: string;
-    id: string;
-    field: string;
-    title?: string;
-    archived?: boolean;
-}
+};
+export type HistoryEntry = Result<'/api/v1/records/{type}/{id}/history', 'get'>['items'][number];
+export type Linker = Result<'/api/v1/records/{type}/{id}/linkers', 'get'>['items'][number];
 
 const typeCache = new Map<string, Promise<TypeMeta>>();
 
 export function recordType(type: string): Promise<TypeMeta> {
     let p = typeCache.get(type);
     if (!p) {
-        p = api.get('/api/v1/record-types/{type}', { path: { type } }) as Promise<TypeMeta>;
+        p = api.get('/api/v1/record-types/{type}', { path: { type } });
         p.catch(() => typeCache.delete(type));
         typeCache.set(type, p);
     }
     return p;
 }
 
-export async function recordTypes(): Promise<TypeMeta[]> {
-    const res = (await api.get('/api/v1/record-types')) as { items?: TypeMeta[]; types?: TypeMeta[] } | TypeMeta[];
-    return Array.isArray(res) ? res : (res.items ?? res.types ?? []);
+// The record types (name, title, plural, clauses, description) for the index of registers.
+export async function recordTypes(): Promise<Result<'/api/v1/record-types', 'get'>['items']> {
+    return (await api.get('/api/v1/record-types')).items;
 }
 
 export interface ListParams {
@@ -111,37 +42,29 @@ export interface ListParams {
 }
 
 export async function listRecords(type: string, params: ListParams = {}, signal?: AbortSignal): Promise<{ items: RecordData[]; next_cursor: string }> {
-    const res = (await api.get('/api/v1/records/{type}', { path: { type }, query: { ...params }, signal })) as {
-        items: RecordData[];
-        next_cursor?: string;
-    };
-    return { items: res.items ?? [], next_cursor: res.next_cursor ?? '' };
+    const res = await api.get('/api/v1/records/{type}', { path: { type }, query: { ...params }, signal });
+    return { items: res.items, next_cursor: res.next_cursor ?? '' };
 }
 
-export async function getRecord(type: string, id: string): Promise<RecordData> {
-    return (await api.get('/api/v1/records/{type}/{id}', { path: { type, id } })) as RecordData;
+export function getRecord(type: string, id: string): Promise<RecordData> {
+    return api.get('/api/v1/records/{type}/{id}', { path: { type, id } });
 }
 
-export async function createRecord(type: string, data: Record<string, unknown>): Promise<RecordData> {
-    return (await api.post('/api/v1/records/{type}', { path: { type }, body: { data } })) as RecordData;
+export function createRecord(type: string, data: Record<string, unknown>): Promise<RecordData> {
+    return api.post('/api/v1/records/{type}', { path: { type }, body: { data } });
 }
 
 // Applies `patch` (null removes a field) if the record is still at `version` (else HTTP 412).
-export async function updateRecord(type: string, id: string, patch: Record<string, unknown>, version: number): Promise<RecordData> {
-    return (await api.patch('/api/v1/records/{type}/{id}', { path: { type, id }, body: { data: patch }, ifMatch: `"${version}"` })) as RecordData;
+export function updateRecord(type: string, id: string, patch: Record<string, unknown>, version: number): Promise<RecordData> {
+    return api.patch('/api/v1/records/{type}/{id}', { path: { type, id }, body: { data: patch }, ifMatch: `"${version}"` });
 }
 
-export async function transitionRecord(type: string, id: string, transition: string, version: number): Promise<RecordData> {
-    return (await api.post('/api/v1/records/{type}/{id}/transitions', {
-        path: { type, id },
-        body: { transition },
-        ifMatch: `"${version}"`,
-    })) as RecordData;
+export function transitionRecord(type: string, id: string, transition: string, version: number): Promise<RecordData> {
+    return api.post('/api/v1/records/{type}/{id}/transitions', { path: { type, id }, body: { transition }, ifMatch: `"${version}"` });
 }
 
 export async function recordHistory(type: string, id: string): Promise<HistoryEntry[]> {
-    const res = (await api.get('/api/v1/records/{type}/{id}/history', { path: { type, id } })) as { items?: HistoryEntry[] } | HistoryEntry[];
-    return Array.isArray(res) ? res : (res.items ?? []);
+    return (await api.get('/api/v1/records/{type}/{id}/history', { path: { type, id } })).items;
 }
 
 // Options for a field that links to records (person, role, link): id and title of every record of the type.

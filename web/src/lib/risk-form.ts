@@ -1,22 +1,15 @@
 // Between the risk form's values and the API's risk input.
 import type { Risk } from './risk';
 
-export interface RiskValues {
-    title: string;
-    description: string;
-    approach: 'asset' | 'scenario';
-    scenario: string;
-    assets: string[];
-    threats: string[];
-    vulnerabilities: string[];
-    owner: string;
-    cia: string[];
-    existing_controls: string;
-    review_date: string;
+// The form's values: the risk's own fields, and the score and note of a (re)assessment.
+export type RiskValues = Pick<
+    Risk,
+    'title' | 'description' | 'approach' | 'scenario' | 'assets' | 'threats' | 'vulnerabilities' | 'owner' | 'cia' | 'existing_controls' | 'review_date'
+> & {
     likelihood: number | null;
     consequence: number | null;
     note: string;
-}
+};
 
 export const kRiskFields = [
     'title', 'description', 'approach', 'scenario', 'assets', 'threats', 'vulnerabilities', 'owner', 'cia',
