@@ -5,12 +5,16 @@
 //   node e2e/screenshots.mjs OUT_DIR      (ISMS_BIN names the binary)
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startServer, launchBrowser, newPage, signIn } from './harness.mjs';
+import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+import { startServer, launchBrowser, newPage, signIn, isms } from './harness.mjs';
 
 const out = resolve(process.argv[2] ?? '../docs/screenshots');
 mkdirSync(out, { recursive: true });
 
-const server = await startServer({ demo: true });
+// The demo organisation with NIST SP 800-53 imported as a second framework (the OSCAL test data).
+const nist = resolve(dirname(fileURLToPath(import.meta.url)), '../../tests/data/oscal/nist/800-53-rev5-5.0.1/NIST_SP-800-53_rev5_catalog.json');
+const server = await startServer({ demo: true, setup: (db) => isms(db, ['oscal', 'import', 'catalog', nist, '--id', 'nist-800-53']) });
 const browser = await launchBrowser();
 const paths = Object.keys((await (await fetch(`${server.url}/api/v1/openapi.json`)).json()).paths);
 const offers = (p) => paths.includes(p);
@@ -55,6 +59,13 @@ const screens = [
     { name: 'risk-criteria', url: '/admin/criteria', needs: '/api/v1/risk/criteria', ready: (p) => p.getByTestId('criteria-matrix') },
     { name: 'change-log', url: '/admin/log', needs: '/api/v1/log', ready: (p) => p.getByTestId('verify-result') },
     { name: 'dashboard-sv', url: '/', lang: 'sv', ready: (p) => p.getByTestId('dash-acks') },
+    { name: 'risk-quant', url: '/risks/R-1', needs: '/api/v1/quant/simulate', ready: (p) => p.getByTestId('lec'), scroll: 'quant' },
+    { name: 'quant-portfolio', url: '/risks?view=portfolio', needs: '/api/v1/quant/runs', ready: (p) => p.getByTestId('run-result').getByTestId('lec') },
+    { name: 'framework-nist', url: '/catalog?fw=nist-800-53&class=SP800-53&group=ac', needs: '/api/v1/oscal/catalogs', ready: (p) => p.getByTestId('controls') },
+    { name: 'framework-control', url: '/catalog?fw=nist-800-53&open=ac-2', needs: '/api/v1/oscal/catalogs', ready: (p) => p.getByTestId('control-parts') },
+    { name: 'metric', url: '/records/metric/MET-1?tab=measurements', needs: '/api/v1/metrics/{id}', ready: (p) => p.getByTestId('metric-chart') },
+    { name: 'audit-checklist', url: '/records/audit/AUD-1?tab=checklist', needs: '/api/v1/audits/{id}/checklist', ready: (p) => p.getByTestId('checklist') },
+    { name: 'review-pack', url: '/records/management_review/MR-1?tab=pack', needs: '/api/v1/management-reviews/{id}/pack', ready: (p) => p.getByTestId('pack') },
 ];
 
 const skipped = [];
@@ -71,6 +82,7 @@ try {
         await s.ready(page).first().waitFor({ timeout: 15000 });
         // let fonts and layout settle: wait until no request is in flight
         await page.waitForLoadState('networkidle');
+        if (s.scroll) await page.getByTestId(s.scroll).scrollIntoViewIfNeeded();
         await page.screenshot({ path: resolve(out, `${s.name}.png`) });
         if (page.problems.length) throw new Error(`${s.name}: ${page.problems.join('; ')}`);
         await page.context().close();

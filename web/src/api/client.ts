@@ -158,6 +158,23 @@ export async function requestRaw<T>(method: Method, template: string, opts: Requ
     return { data: parsed as T, etag: res.headers.get('ETag'), status: res.status };
 }
 
+// A text answer of the API (an SVG chart, an HTML report) with the session and organisation.
+export async function requestText(path: string): Promise<string> {
+    const headers: Record<string, string> = {};
+    if (state.org) headers['X-Isms-Org'] = state.org;
+    const res = await fetch(path, { credentials: 'same-origin', headers });
+    if (!res.ok) {
+        let body: Record<string, unknown> = {};
+        try {
+            body = await res.json();
+        } catch {
+            body = {};
+        }
+        throw new ApiProblem(res.status, body);
+    }
+    return res.text();
+}
+
 // Downloads a file the API produces (CSV, XLSX, …) with the session and organisation, and saves it under
 // the file name the server gives (Content-Disposition) or `fallbackName`.
 export async function downloadFile(path: string, fallbackName: string): Promise<void> {

@@ -16,6 +16,9 @@ export type VocabularyField = Result<'/api/v1/frameworks/{framework}/vocabulary'
 
 export type SavedView = Result<'/api/v1/views/{name}', 'get'>;
 
+// A framework: the built-in catalog or one the organisation imported from OSCAL (GET /api/v1/frameworks).
+export type Framework = Result<'/api/v1/frameworks', 'get'>['items'][number];
+
 // What the screen filters by. `facets`: family → selected values (OR within a family, AND across families).
 export interface FilterState {
     facets: Record<string, string[]>;
