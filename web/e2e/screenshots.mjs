@@ -61,7 +61,7 @@ const screens = [
     { name: 'dashboard-sv', url: '/', lang: 'sv', ready: (p) => p.getByTestId('dash-acks') },
     { name: 'risk-quant', url: '/risks/R-1', needs: '/api/v1/quant/simulate', ready: (p) => p.getByTestId('lec'), scroll: 'quant' },
     { name: 'quant-portfolio', url: '/risks?view=portfolio', needs: '/api/v1/quant/runs', ready: (p) => p.getByTestId('run-result').getByTestId('lec') },
-    { name: 'framework-nist', url: '/catalog?fw=nist-800-53&class=SP800-53&group=ac', needs: '/api/v1/oscal/catalogs', ready: (p) => p.getByTestId('controls') },
+    { name: 'framework-nist', url: '/catalog?fw=nist-800-53&class=SP800-53&a.group=ac', needs: '/api/v1/oscal/catalogs', ready: (p) => p.getByTestId('controls') },
     { name: 'framework-control', url: '/catalog?fw=nist-800-53&open=ac-2', needs: '/api/v1/oscal/catalogs', ready: (p) => p.getByTestId('control-parts') },
     { name: 'metric', url: '/records/metric/MET-1?tab=measurements', needs: '/api/v1/metrics/{id}', ready: (p) => p.getByTestId('metric-chart') },
     { name: 'audit-checklist', url: '/records/audit/AUD-1?tab=checklist', needs: '/api/v1/audits/{id}/checklist', ready: (p) => p.getByTestId('checklist') },
