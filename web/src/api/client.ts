@@ -158,8 +158,9 @@ export async function requestRaw<T>(method: Method, template: string, opts: Requ
     return { data: parsed as T, etag: res.headers.get('ETag'), status: res.status };
 }
 
-// A text answer of the API (an SVG chart, an HTML report) with the session and organisation.
-export async function requestText(path: string): Promise<string> {
+// A GET of a non-JSON answer (an SVG chart, a report, an export) with the session and organisation; a refusal
+// arrives as ApiProblem.
+async function fetchOk(path: string): Promise<Response> {
     const headers: Record<string, string> = {};
     if (state.org) headers['X-Isms-Org'] = state.org;
     const res = await fetch(path, { credentials: 'same-origin', headers });
@@ -172,24 +173,18 @@ export async function requestText(path: string): Promise<string> {
         }
         throw new ApiProblem(res.status, body);
     }
-    return res.text();
+    return res;
+}
+
+// A text answer of the API (an SVG chart, an HTML report).
+export async function requestText(path: string): Promise<string> {
+    return (await fetchOk(path)).text();
 }
 
 // Downloads a file the API produces (CSV, XLSX, …) with the session and organisation, and saves it under
 // the file name the server gives (Content-Disposition) or `fallbackName`.
 export async function downloadFile(path: string, fallbackName: string): Promise<void> {
-    const headers: Record<string, string> = {};
-    if (state.org) headers['X-Isms-Org'] = state.org;
-    const res = await fetch(path, { credentials: 'same-origin', headers });
-    if (!res.ok) {
-        let body: Record<string, unknown> = {};
-        try {
-            body = await res.json();
-        } catch {
-            body = {};
-        }
-        throw new ApiProblem(res.status, body);
-    }
+    const res = await fetchOk(path);
     const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
