@@ -10,6 +10,8 @@ let server;
 let browser;
 let api;
 let riskId;
+let estimatedId;
+let openReview; // a management review that is not approved yet (an approved one's pack is final)
 const account = (name) => server.credentials.find((c) => c.username === name);
 const kSwedish = { username: 'Användarnamn', password: 'Lösenord', submit: 'Logga in', nav: 'Huvudmeny' };
 
@@ -17,6 +19,10 @@ before(async () => {
     [server, browser] = await Promise.all([startServer({ demo: true }), launchBrowser()]);
     api = await apiClient(server, account('mikael'));
     riskId = (await api.get('/api/v1/risks')).items.find((r) => r.treatment).id;
+    estimatedId = (await api.get('/api/v1/quant/estimates')).items[0].risk_id;
+    const mr1 = await api.get('/api/v1/records/management_review/MR-1');
+    const today = new Date().toISOString().slice(0, 10);
+    openReview = (await api.post('/api/v1/records/management_review', { data: { title: 'Next review', meeting_date: today, cut_off: today, chair: mr1.data.chair } })).id;
 });
 after(async () => {
     await browser?.close();
@@ -40,6 +46,11 @@ const screens = () => [
     ['heat maps', '/risks?view=heatmap', (p) => p.getByTestId('heatmap-residual')],
     ['new risk', '/risks/new', (p) => p.getByTestId('risk-form')],
     ['risk', `/risks/${riskId}`, (p) => p.getByTestId('treatment')],
+    ['risk estimate (FAIR)', `/risks/${estimatedId}`, (p) => p.getByTestId('quant-result')],
+    ['portfolio (FAIR)', '/risks?view=portfolio', (p) => p.getByTestId('run-result')],
+    ['metric measurements', '/records/metric/MET-1?tab=measurements', (p) => p.getByTestId('metric-chart')],
+    ['audit checklist', '/records/audit/AUD-1?tab=checklist', (p) => p.getByTestId('checklist')],
+    ['review pack', '/records/management_review/MR-1?tab=pack', (p) => p.getByTestId('pack')],
     ['SoA', '/soa', (p) => p.getByTestId('soa').locator('tbody tr').first()],
     ['administration', '/admin', (p) => p.getByTestId('users')],
     ['API tokens', '/admin/tokens', (p) => p.locator('form').first()],
@@ -109,6 +120,7 @@ test('each role sees the editing controls its permissions allow, and no others',
         await page.goto(`${server.url}/catalog`);
         await page.getByTestId('controls').waitFor();
         await expect('licensed-text import', page.getByRole('button', { name: 'Import licensed text' }), perms.has('catalog.edit'));
+        await expect('framework import', page.getByTestId('framework-import'), perms.has('catalog.edit'));
         await page.getByTestId('views-button').click();
         await page.getByTestId('views-dialog').waitFor();
         await expect('save view', page.getByTestId('views-dialog').getByRole('button', { name: 'Save view' }), perms.has('views.write'));
@@ -130,6 +142,18 @@ test('each role sees the editing controls its permissions allow, and no others',
         await page.goto(`${server.url}/risks/${riskId}`);
         await page.getByTestId('treatment').waitFor();
         await expect('treat', page.getByTestId('treat'), perms.has('risk.write'));
+        await page.goto(`${server.url}/risks/${estimatedId}`);
+        await page.getByTestId('quant-inputs').waitFor();
+        await expect('edit estimate', page.getByTestId('quant-edit'), perms.has('risk.write'));
+        await page.goto(`${server.url}/risks?view=portfolio`);
+        await page.getByTestId('run-result').waitFor();
+        await expect('portfolio run', page.getByTestId('portfolio-form'), perms.has('risk.write'));
+        await page.goto(`${server.url}/records/metric/MET-1?tab=measurements`);
+        await page.getByTestId('metric-chart').waitFor();
+        await expect('record measurement', page.getByTestId('measurement-form'), perms.has('records.write'));
+        await page.goto(`${server.url}/records/management_review/${openReview}?tab=pack`);
+        await page.getByTestId('review-panel').waitFor();
+        await expect('compile review pack', page.getByTestId('compile-form'), perms.has('records.write'));
 
         await page.goto(`${server.url}/soa`);
         await page.getByTestId('soa').locator('tbody tr').first().waitFor();
