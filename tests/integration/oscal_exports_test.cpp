@@ -58,11 +58,21 @@ TEST_P(OscalExportsTest, DemoSoaAndTreatmentPlanExportAsValidOscalInEachFormat) 
     size_t open = 0;
     for (const auto& a : actions)
         if (a["status"] == "open" || a["status"] == "in_progress") ++open;
-    size_t action_items = 0;
+    // Treatment actions of the risk register, and the open corrective actions (10.2) evaluation adds.
+    size_t treatment_items = 0, corrective_items = 0;
     for (const auto& i : poam["poam-items"])
         for (const auto& p : i.value("props", Json::array()))
-            if (p["name"] == "action-kind") ++action_items;
-    EXPECT_EQ(action_items, open);
+            if (p["name"] == "action-kind") {
+                if (p["value"] == "treatment") ++treatment_items;
+                else if (p["value"] == "corrective") ++corrective_items;
+                else ADD_FAILURE() << "unexpected action kind " << p["value"];
+            }
+    EXPECT_EQ(treatment_items, open);
+    auto corrective = Json::parse(Isms({"--format", "json", "record", "list", "corrective_action"}).out);
+    size_t open_corrective = 0;
+    for (const auto& c : corrective["items"])
+        if (c.value("state", "") != "closed" && c.value("state", "") != "cancelled") ++open_corrective;
+    EXPECT_EQ(corrective_items, open_corrective);
     EXPECT_FALSE(poam["risks"].empty());
 
     // The current (unapproved) statement and a version that does not exist.
