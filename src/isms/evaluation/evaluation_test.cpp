@@ -191,6 +191,8 @@ TEST_P(EvaluationTest, ChartsDrawTheSeriesAndTheTarget) {
     EXPECT_NE(svg.find("Patch latency"), std::string::npos);
     EXPECT_NE(svg.find("target"), std::string::npos);
     EXPECT_EQ(svg.find("<script"), std::string::npos);
+    // The x axis is labelled with dates: the first measurement's day is the first tick.
+    EXPECT_NE(svg.find(">" + Day(-90) + "<"), std::string::npos) << svg;
     std::string spark = MetricChartSvg(metrics_->Summary(ctx_, id), true);
     EXPECT_NE(spark.find("width=\"160\""), std::string::npos);
 }

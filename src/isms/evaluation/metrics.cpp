@@ -197,6 +197,7 @@ std::string MetricChartSvg(const MetricSummary& s, bool sparkline) {
     if (!sparkline) {
         c.title = fmt::format("{} {}", s.spec.id, s.spec.name);
         c.x_label = "date";
+        c.x_dates = true;
         c.y_label = s.spec.unit;
     }
     io::LineSeries values{s.spec.unit.empty() ? "value" : s.spec.unit, "#1f5fa8", {}};

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "isms/core/time.hpp"
+
 namespace isms::io {
 
 std::string XmlEscape(const std::string& s) {
@@ -96,7 +98,8 @@ std::string RenderSvg(const LineChart& c) {
             svg += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>\n", px,
                                top, px, top + ph);
             svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, top + ph + 16,
-                               CompactNumber(x));
+                               c.x_dates ? time::FormatDate(std::chrono::sys_days(std::chrono::days(std::llround(x))))
+                                         : CompactNumber(x));
         }
         if (!c.x_label.empty())
             svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", left + pw / 2,

@@ -20,6 +20,7 @@ struct LineChart {
     std::string x_label, y_label;
     bool log_x = false;
     bool percent_y = false;  // y in [0, 1] shown as %
+    bool x_dates = false;    // x in days since 1970-01-01, labelled as dates (YYYY-MM-DD)
     bool axes = true;        // false: a bare sparkline
     int width = 640, height = 360;
     std::vector<LineSeries> series;
