@@ -93,11 +93,14 @@ std::string RenderSvg(const LineChart& c) {
         } else {
             for (int i = 0; i <= 5; ++i) ticks.push_back(xmin + (xmax - xmin) * i / 5);
         }
-        for (double x : ticks) {
+        for (size_t i = 0; i < ticks.size(); ++i) {
+            double x = ticks[i];
             double px = fx(x);
+            // Dates are wide: the last one ends at its tick so that it stays inside the chart.
+            const char* anchor = c.x_dates && i + 1 == ticks.size() ? "end" : "middle";
             svg += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>\n", px,
                                top, px, top + ph);
-            svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, top + ph + 16,
+            svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">{}</text>\n", px, top + ph + 16, anchor,
                                c.x_dates ? time::FormatDate(std::chrono::sys_days(std::chrono::days(std::llround(x))))
                                          : CompactNumber(x));
         }
