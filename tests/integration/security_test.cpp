@@ -421,6 +421,101 @@ TEST_P(SecurityTest, TwoServersOnOneDatabaseAreOneApplication) {
     EXPECT_EQ(a.Post("/api/v1/auth/login", {{"username", "vera"}, {"password", kTestPassword}}).status, 429);
 }
 
+// Each server caches who a token or session is (auth/principal_cache.hpp), valid for one state of the change log.
+// Revoking a token, lowering its creator's role, disabling an account (through the other server or the CLI, a
+// third process) must take effect on the very next request to a server whose cache holds the credential.
+TEST_P(SecurityTest, TwoServersRefuseRevokedTokensAndDisabledAccountsAtOnceDespiteTheirCaches) {
+    SetUpAccounts();
+    AddAccount("rolf", "acme-ab", "administrator");
+    auto& first = StartServer();
+    auto second = ServerProcess::Start(store().url());
+    // A session opened on the first server, used from a client of each server.
+    auto session_on = [&](const std::string& user) {
+        auto c = first.NewClient();
+        auto login = c.Post("/api/v1/auth/login", {{"username", user}, {"password", kTestPassword}});
+        EXPECT_EQ(login.status, 201) << login;
+        std::string cookie = login.Header("Set-Cookie").substr(0, login.Header("Set-Cookie").find(';'));
+        std::string csrf = login.Json().value("csrf_token", "");
+        std::pair<HttpClient, HttpClient> out{first.NewClient(), second->NewClient()};
+        for (auto* client : {&out.first, &out.second}) {
+            client->SetDefaultHeader("Cookie", cookie);
+            client->SetDefaultHeader("X-CSRF-Token", csrf);
+        }
+        return out;
+    };
+    auto [anna1, anna2] = session_on("anna");
+    auto [vera1, vera2] = session_on("vera");
+    auto [rolf1, rolf2] = session_on("rolf");
+    auto token = [&](HttpClient& c, const std::string& name, const std::string& role) {
+        auto r = c.Post("/api/v1/tokens", {{"name", name}, {"role", role}});
+        EXPECT_EQ(r.status, 201) << r;
+        return HttpClient::Headers{{"Authorization", "Bearer " + r.Json().value("token", "")}};
+    };
+    auto ci = token(anna1, "ci", "viewer");
+    auto rolf_ci = token(rolf1, "rolf-ci", "administrator");
+    HttpClient h1 = first.NewClient(), h2 = second->NewClient();
+    // Warm both servers' caches: every credential answered on both, twice.
+    for (int i = 0; i < 2; ++i) {
+        for (auto* h : {&h1, &h2}) {
+            EXPECT_EQ(h->Get("/api/v1/users", ci).status, 200);
+            EXPECT_EQ(h->Get("/api/v1/tokens", rolf_ci).status, 200);
+        }
+        for (auto* c : {&vera1, &vera2, &rolf1, &rolf2}) EXPECT_EQ(c->Get("/api/v1/auth/me").status, 200);
+    }
+    EXPECT_FALSE(Sql1("SELECT last_used_at FROM api_tokens WHERE name = 'ci'").empty()) << "last use recorded";
+
+    // A token revoked through the first server is refused by the second at once (and by the first).
+    EXPECT_EQ(anna1.Delete("/api/v1/tokens/ci").status, 204);
+    ExpectProblem(h2.Get("/api/v1/users", ci), 401, "a token revoked on the other server");
+    ExpectProblem(h1.Get("/api/v1/users", ci), 401, "a revoked token");
+
+    // The creator's role lowered through the first server: the creator's administrator token dies on the second,
+    // and the creator's own session there acts as a viewer at once.
+    EXPECT_EQ(anna1.Put("/api/v1/users/rolf/role", {{"role", "viewer"}}).status, 200);
+    ExpectProblem(h2.Get("/api/v1/tokens", rolf_ci), 401, "a token whose creator lost the role");
+    ExpectProblem(rolf2.Get("/api/v1/tokens"), 403, "a session whose role was lowered on the other server");
+    EXPECT_EQ(rolf2.Get("/api/v1/auth/me").status, 200);
+
+    // An account disabled through the first server: its session on the second ends at once.
+    EXPECT_EQ(anna1.Post("/api/v1/users/vera/disable", Json::object()).status, 204);
+    ExpectProblem(vera2.Get("/api/v1/auth/me"), 401, "the session of an account disabled on the other server");
+
+    // Disabled by the command line (a third process): both servers refuse at once.
+    ASSERT_EQ(Isms({"user", "disable", "rolf"}).exit_code, 0);
+    ExpectProblem(rolf2.Get("/api/v1/auth/me"), 401, "the session of an account disabled by the CLI");
+    ExpectProblem(rolf1.Get("/api/v1/auth/me"), 401, "the session of an account disabled by the CLI");
+
+    // Sign-out on the second server ends the session on the first, whose cache holds it.
+    EXPECT_EQ(anna1.Get("/api/v1/auth/me").status, 200);
+    EXPECT_EQ(anna2.Post("/api/v1/auth/logout", Json::object()).status, 204);
+    ExpectProblem(anna1.Get("/api/v1/auth/me"), 401, "a session signed out on the other server");
+}
+
+// Idle expiry with caches: a session kept alive on one server is not ended as idle by another whose cached
+// last-seen time is old (it reads the session again before refusing); an idle one is refused by both.
+TEST_P(SecurityTest, ASessionKeptAliveOnOneServerIsNotIdleOnAnother) {
+    SetUpAccounts();
+    auto& first = StartServer({.args = {"--session-idle", "6s"}});
+    auto second = ServerProcess::Start(store().url(), {.args = {"--session-idle", "6s"}});
+    auto a = first.NewClient(), b = second->NewClient();
+    auto login = a.Post("/api/v1/auth/login", {{"username", "anna"}, {"password", kTestPassword}});
+    ASSERT_EQ(login.status, 201) << login;
+    std::string cookie = login.Header("Set-Cookie").substr(0, login.Header("Set-Cookie").find(';'));
+    a.SetDefaultHeader("Cookie", cookie);
+    b.SetDefaultHeader("Cookie", cookie);
+    EXPECT_EQ(b.Get("/api/v1/auth/me").status, 200);  // the second server caches the session as seen now
+    // Used on the first server only, every 2 s (its last-seen time is refreshed at most every idle/4 = 1.5 s).
+    for (int i = 0; i < 3; ++i) {
+        std::this_thread::sleep_for(2s);
+        EXPECT_EQ(a.Get("/api/v1/auth/me").status, 200) << "use " << i;
+    }
+    // More than 6 s after the second server last saw it, but under 6 s since the first did.
+    EXPECT_EQ(b.Get("/api/v1/auth/me").status, 200) << "the second server ended a session kept alive elsewhere";
+    std::this_thread::sleep_for(7s);
+    ExpectProblem(b.Get("/api/v1/auth/me"), 401, "an idle session (second server)");
+    ExpectProblem(a.Get("/api/v1/auth/me"), 401, "an idle session (first server)");
+}
+
 // Two servers on one database, the same things edited through both with the ETag each read: optimistic
 // concurrency reports the conflict (412) instead of losing an update — for a record, a saved view and a
 // control's tags, one after the other and at the same moment — and the change log stays one unbroken chain.

@@ -289,6 +289,83 @@ TEST_P(AuthTest, ATokenNeverOutlivesItsCreatorsRights) {
     EXPECT_EQ(CodeOf([&] { tokens_->Create(*vctx, {"escalate", Role::kViewer, 1h}); }), ErrorCode::kForbidden);
 }
 
+// Two services on one store stand for two servers sharing a database: each caches what it authenticated
+// (principal_cache.hpp). A change made through either one, or through any other writer, is seen by the other on
+// its next call; bookkeeping (last use, last seen) is written at most once a minute and does not empty caches.
+TEST_P(AuthTest, CachedCredentialsFollowEveryChangeMadeElsewhere) {
+    auto clock = [this] { return now_; };
+    TokenService other_tokens(*store_, clock);
+    SessionService other_sessions(*store_, clock);
+    auto t = tokens_->Create(As("anna"), {"ci", Role::kViewer, 1h});
+    Add(a_, "mats", Role::kIsmsManager);
+    auto mt = tokens_->Create(As("mats"), {"mats-ci", Role::kIsmsManager, 1h});
+    auto session = Login("mats");
+    for (int i = 0; i < 3; ++i) {  // fill both caches
+        EXPECT_TRUE(tokens_->Authenticate(t.secret));
+        EXPECT_TRUE(other_tokens.Authenticate(t.secret));
+        EXPECT_TRUE(other_tokens.Authenticate(mt.secret));
+        EXPECT_TRUE(other_sessions.Authenticate(session.id));
+    }
+    auto head = store_->ChangeLogHead();
+    EXPECT_EQ(head, store_->Read([](store::Db& db) { return store::ReadLogHead(db); }));
+    EXPECT_GT(head.seq, 0);
+
+    // Last use: recorded at the first use, then not again within the minute; never a change-log entry.
+    auto last_used = [&] {
+        return store_->Read([&](store::Db& db) {
+            return db.QueryOne("SELECT last_used_at FROM api_tokens WHERE name = 'ci'")->Str(0);
+        });
+    };
+    std::string first_use = last_used();
+    EXPECT_FALSE(first_use.empty());
+    now_ += 30s;
+    EXPECT_TRUE(other_tokens.Authenticate(t.secret));
+    EXPECT_EQ(last_used(), first_use) << "written more than once a minute";
+    now_ += 31s;
+    EXPECT_TRUE(other_tokens.Authenticate(t.secret));
+    EXPECT_NE(last_used(), first_use) << "the last use is not recorded";
+    EXPECT_EQ(store_->ChangeLogHead(), head) << "bookkeeping wrote to the change log";
+
+    // Revoked through one service: the other refuses on its next call.
+    tokens_->Revoke(As("anna"), "ci");
+    EXPECT_NE(store_->ChangeLogHead(), head);
+    EXPECT_FALSE(other_tokens.Authenticate(t.secret)) << "a cached token outlived its revocation";
+    // The creator's role lowered, then the account disabled, through the accounts service (another writer).
+    accounts_->Grant(As("anna"), "mats", Role::kViewer);
+    EXPECT_FALSE(other_tokens.Authenticate(mt.secret)) << "a cached token outlived its creator's role";
+    auto s = other_sessions.Authenticate(session.id);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(accounts_->ContextFor(s->user, "", "x").role, Role::kViewer) << "a cached session kept the old role";
+    accounts_->SetDisabled(As("anna"), "mats", true);
+    EXPECT_FALSE(other_sessions.Authenticate(session.id)) << "a cached session outlived its disabled account";
+}
+
+TEST_P(AuthTest, ASessionRefreshedElsewhereIsNotIdleAndAnIdleOneEnds) {
+    sessions_->SetPolicy({.idle = 4min, .absolute = 20min});
+    auto clock = [this] { return now_; };
+    SessionService other(*store_, clock);
+    other.SetPolicy({.idle = 4min, .absolute = 20min});
+    auto s = Login("anna");
+    ASSERT_TRUE(other.Authenticate(s.id));  // cached by `other` with the sign-in time as last seen
+    for (int i = 0; i < 3; ++i) {           // used through the first service only, refreshing last seen
+        now_ += 2min;
+        ASSERT_TRUE(sessions_->Authenticate(s.id)) << i;
+    }
+    // 6 minutes after `other` last saw it, 2 after the last use: alive (read again, not refused from the cache).
+    now_ += 2min;
+    EXPECT_TRUE(other.Authenticate(s.id));
+    now_ += 5min;
+    EXPECT_FALSE(other.Authenticate(s.id)) << "idle";
+    EXPECT_FALSE(sessions_->Authenticate(s.id)) << "idle";
+    auto fresh = Login("anna");
+    for (int i = 0; i < 6; ++i) {
+        now_ += 3min;
+        ASSERT_TRUE(other.Authenticate(fresh.id)) << i;
+    }
+    now_ += 3min;
+    EXPECT_FALSE(other.Authenticate(fresh.id)) << "past the absolute end (never idle)";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AuthTest, ::testing::ValuesIn(store::testing_support::Backends()));
 
 }  // namespace

@@ -167,27 +167,47 @@ std::optional<Session> SessionService::Authenticate(const std::string& session_i
     if (!IsHex64(session_id)) return std::nullopt;
     auto now = now_();
     std::string hash = HashId(session_id);
-    std::optional<Session> s;
-    store_.Read([&](store::Db& db) {
-        auto r = db.QueryOne("SELECT user_id, created_at, last_seen_at, expires_at, revoked_at FROM sessions WHERE "
-                             "id_hash = ?",
-                             {V(hash)});
-        if (!r || !r->IsNull(4)) return;
-        auto last_seen = time::ParseUtc(r->Str(2));
-        auto expires = time::ParseUtc(r->Str(3));
-        if (!last_seen || !expires || now >= *expires || now >= *last_seen + policy_.idle) return;
-        auto u = LoadUser(db, "id", r->Str(0));
-        if (!u || u->disabled) return;
-        s = Session{"", hash, CsrfToken(session_id), *u, r->Str(1), r->Str(2), r->Str(3)};
-    });
-    if (!s) return std::nullopt;
+    auto live = [&](const Session& s) {
+        auto last_seen = time::ParseUtc(s.last_seen_at);
+        auto expires = time::ParseUtc(s.expires_at);
+        return last_seen && expires && now < *expires && now < *last_seen + policy_.idle;
+    };
+    // The session and its account as of the store's change-log head: from the cache when it was filled under
+    // that head (principal_cache.hpp), otherwise from the database. Sign-out, password resets and disabling
+    // move the head. The last-seen time is bookkeeping that other servers refresh without moving the head, so
+    // a session that looks idle here is read again before it is refused.
+    std::optional<Session> s = cache_.Find(hash, store_.ChangeLogHead());
+    if (!s || !live(*s)) {
+        s.reset();
+        store::LogHead head;
+        bool found = false;
+        store_.Read([&](store::Db& db) {
+            head = store::ReadLogHead(db);
+            auto r = db.QueryOne("SELECT user_id, created_at, last_seen_at, expires_at, revoked_at FROM sessions "
+                                 "WHERE id_hash = ?",
+                                 {V(hash)});
+            if (!r || !r->IsNull(4)) return;
+            auto u = LoadUser(db, "id", r->Str(0));
+            if (!u || u->disabled) return;
+            found = true;
+            s = Session{"", hash, CsrfToken(session_id), *u, r->Str(1), r->Str(2), r->Str(3)};
+        });
+        if (!found) {
+            cache_.Erase(hash);
+            return std::nullopt;
+        }
+        cache_.Put(hash, head, *s);
+        if (!live(*s)) return std::nullopt;
+    }
     auto touch_every = std::min<std::chrono::seconds>(std::chrono::seconds(60), policy_.idle / 4);
     if (now - ParseOr(s->last_seen_at, now) >= touch_every) {
         s->last_seen_at = time::FormatUtc(now);
-        // Operational state, not a change to the ISMS: no change-log entry.
+        // Operational state, not a change to the ISMS: no change-log entry (so the head, and every cache, stays).
+        // At most once per touch_every per session and server process.
         store_.Write(Context::System(), [&](store::WriteTx& tx) {
             tx.Exec("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", {V(s->last_seen_at), V(hash)});
         });
+        cache_.Update(hash, [&](Session& c) { c.last_seen_at = s->last_seen_at; });
     }
     return s;
 }

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "isms/auth/accounts.hpp"
+#include "isms/auth/principal_cache.hpp"
 #include "isms/core/time.hpp"
 #include "isms/store/store.hpp"
 
@@ -73,7 +74,8 @@ public:
     // "required" when the password was right and the account needs a code), kInvalidInput (malformed input).
     Session Login(const LoginRequest& req);
     // The live session with this id, or nullopt (unknown, revoked, idle or expired, account disabled).
-    // Refreshes the last-seen time (at most once a minute).
+    // Refreshes the last-seen time (at most once a minute, or a quarter of the idle limit if shorter, per
+    // server process). Cached per store state (principal_cache.hpp).
     std::optional<Session> Authenticate(const std::string& session_id);
     // Ends the session (idempotent). `ctx` is the caller, for the change log.
     void Logout(const Context& ctx, const std::string& session_id);
@@ -87,6 +89,7 @@ private:
     NowFn now_;
     SessionPolicy policy_;
     ThrottlePolicy throttle_;
+    PrincipalCache<Session> cache_;  // the secret `id` is never stored in it
 };
 
 }  // namespace isms::auth

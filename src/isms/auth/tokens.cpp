@@ -137,45 +137,63 @@ ApiToken TokenService::Revoke(const Context& ctx, const std::string& key) {
 std::optional<Context> TokenService::Authenticate(const std::string& secret, const std::string& org_key) {
     if (!LooksLikeToken(secret)) return std::nullopt;
     auto now = now_();
-    std::optional<ApiToken> token;
-    std::string org_slug;
-    bool owner_ok = true;
-    // One round trip per request: the token, its organisation's slug, and its creator's account state and role
-    // in that organisation (a token never outlives its creator's rights). Nothing is cached, so a revocation,
-    // a disabled account or a lowered role takes effect at once on every server sharing the database.
-    store_.Read([&](store::Db& db) {
-        auto r = db.QueryOne(
-            "SELECT t.id, t.org_id, t.name, t.prefix, t.role, t.user_id, t.created_by, t.created_at, t.expires_at, "
-            "t.last_used_at, t.revoked_at, o.slug, u.id, u.disabled, m.role FROM api_tokens t "
-            "JOIN organisations o ON o.id = t.org_id "
-            "LEFT JOIN users u ON u.id = t.user_id "
-            "LEFT JOIN memberships m ON m.user_id = t.user_id AND m.org_id = t.org_id "
-            "WHERE t.token_hash = ?",
-            {V(crypto::Sha256Hex(secret))});
-        if (!r) return;
-        token = FromRow(*r, now);
-        org_slug = r->Str(11);
-        if (!token->active || token->user_id.empty()) return;
-        owner_ok = false;
-        if (r->IsNull(12) || r->Int(13) != 0 || r->IsNull(14)) return;
-        auto member_role = ParseRole(r->Str(14));
-        owner_ok = member_role && RoleCovers(*member_role, token->role);
-    });
-    if (!token || !token->active || !owner_ok) return std::nullopt;
-    if (!org_key.empty() && org_key != token->org_id && org_key != org_slug)
-        throw Error::NotFound(fmt::format("no organisation '{}'", org_key));
-    auto last = time::ParseUtc(token->last_used_at);
-    if (!last || now - *last >= std::chrono::seconds(60)) {
-        // Operational state, not a change to the ISMS: no change-log entry.
-        store_.Write(Context::System(), [&](store::WriteTx& tx) {
-            tx.Exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", {V(time::FormatUtc(now)), V(token->id)});
+    const std::string hash = crypto::Sha256Hex(secret);
+    // The token, its organisation's slug, and its creator's account state and role in that organisation (a
+    // token never outlives its creator's rights), as of the store's current change-log head: from the cache
+    // when it was filled under that head (principal_cache.hpp), otherwise in one query, in the same snapshot
+    // as the head it is cached under. A revocation, a disabled account or a lowered role moves the head, so it
+    // takes effect at once on every server sharing the database.
+    std::optional<Principal> found = cache_.Find(hash, store_.ChangeLogHead());
+    if (!found) {
+        store::LogHead head;
+        store_.Read([&](store::Db& db) {
+            head = store::ReadLogHead(db);
+            auto r = db.QueryOne(
+                "SELECT t.id, t.org_id, t.name, t.prefix, t.role, t.user_id, t.created_by, t.created_at, "
+                "t.expires_at, t.last_used_at, t.revoked_at, o.slug, u.id, u.disabled, m.role FROM api_tokens t "
+                "JOIN organisations o ON o.id = t.org_id "
+                "LEFT JOIN users u ON u.id = t.user_id "
+                "LEFT JOIN memberships m ON m.user_id = t.user_id AND m.org_id = t.org_id "
+                "WHERE t.token_hash = ?",
+                {V(hash)});
+            if (!r) return;
+            Principal p;
+            p.token = FromRow(*r, now);
+            p.org_slug = r->Str(11);
+            // Valid apart from time: not revoked, a known role, and a creator who still holds a covering role.
+            p.valid = p.token.revoked_at.empty() && ParseRole(r->Str(4)).has_value();
+            if (p.valid && !p.token.user_id.empty()) {
+                auto member_role = r->IsNull(14) ? std::nullopt : ParseRole(r->Str(14));
+                p.valid = !r->IsNull(12) && r->Int(13) == 0 && member_role && RoleCovers(*member_role, p.token.role);
+            }
+            found = std::move(p);
         });
+        if (!found) return std::nullopt;  // unknown hashes are not cached: the cache holds real tokens only
+        cache_.Put(hash, head, *found);
+    }
+    const ApiToken& token = found->token;
+    if (!found->valid) return std::nullopt;
+    if (!token.expires_at.empty()) {
+        auto e = time::ParseUtc(token.expires_at);
+        if (!e || now >= *e) return std::nullopt;
+    }
+    if (!org_key.empty() && org_key != token.org_id && org_key != found->org_slug)
+        throw Error::NotFound(fmt::format("no organisation '{}'", org_key));
+    auto last = time::ParseUtc(token.last_used_at);
+    if (!last || now - *last >= std::chrono::seconds(60)) {
+        // Operational state, not a change to the ISMS: no change-log entry (so the head, and every cache, stays).
+        // At most once a minute per token and server process.
+        std::string now_s = time::FormatUtc(now);
+        store_.Write(Context::System(), [&](store::WriteTx& tx) {
+            tx.Exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", {V(now_s), V(token.id)});
+        });
+        cache_.Update(hash, [&](Principal& p) { p.token.last_used_at = now_s; });
     }
     Context c;
-    c.org_id = token->org_id;
-    c.role = token->role;
-    c.actor = "token:" + token->name;
-    c.user_id = token->user_id;
+    c.org_id = token.org_id;
+    c.role = token.role;
+    c.actor = "token:" + token.name;
+    c.user_id = token.user_id;
     return c;
 }
 

@@ -4,8 +4,9 @@
 // than their own role (RoleCovers). It is shown once at creation and stored only as its SHA-256 (256 random
 // bits, so a fast hash is enough). A token stops working when revoked, when it expires, and - for a token
 // an account created - when that account is disabled or no longer holds a role covering the token's role.
-// The last use is recorded (at most once a minute). Creating, listing and revoking need tokens.admin.
-// Thread-safe.
+// The last use is recorded (at most once a minute per server process). Creating, listing and revoking need
+// tokens.admin. Authentication is cached per store state (principal_cache.hpp), so a request with a known token
+// costs one small read (the change log's head) instead of a lookup. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "isms/auth/principal_cache.hpp"
 #include "isms/auth/sessions.hpp"
 #include "isms/core/context.hpp"
 #include "isms/store/store.hpp"
@@ -64,8 +66,14 @@ public:
     static bool LooksLikeToken(const std::string& s);
 
 private:
+    struct Principal {
+        ApiToken token;  // as stored; expiry is checked at every use
+        std::string org_slug;
+        bool valid = false;  // not revoked, a known role, creator (if any) enabled and holding a covering role
+    };
     store::Store& store_;
     NowFn now_;
+    PrincipalCache<Principal> cache_;
 };
 
 }  // namespace isms::auth

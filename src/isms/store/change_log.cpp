@@ -106,6 +106,11 @@ LogVerification VerifyLog(Db& db) {
     return v;
 }
 
+LogHead ReadLogHead(Db& db) {
+    auto head = db.QueryOne("SELECT seq, hash FROM change_log_head WHERE id = 1");
+    return head ? LogHead{head->Int(0), head->Str(1)} : LogHead{};
+}
+
 void AppendLogEntry(Db& db, ChangeEntry& e) {
     auto head = db.QueryOne("SELECT seq, hash FROM change_log_head WHERE id = 1", {});
     e.seq = (head ? head->Int(0) : 0) + 1;

@@ -512,6 +512,30 @@ public:
         }
     }
 
+    LogHead ChangeLogHead() override {
+        Lease l(pool_, kLeaseWait);
+        for (int attempt = 0;; ++attempt) {
+            try {
+                // Autocommit: one implicit read transaction (SQLite) or one round trip (PostgreSQL).
+                soci::indicator seq_ind = soci::i_ok, hash_ind = soci::i_ok;
+                long long seq = 0;
+                std::string hash;
+                *l << "SELECT seq, hash FROM change_log_head WHERE id = 1", soci::into(seq, seq_ind),
+                    soci::into(hash, hash_ind);
+                if (!(*l).got_data()) return {};
+                return {static_cast<int64_t>(seq), hash};
+            } catch (const std::exception& ex) {
+                Failure fl = Inspect(ex, l.get(), dialect_);
+                if (fl.connection_lost && attempt == 0) {
+                    l.Reopen();
+                    continue;
+                }
+                if (fl.connection_lost) l.MarkBroken();
+                Throw(fl, "SELECT seq, hash FROM change_log_head");
+            }
+        }
+    }
+
     void CopyDatabaseFile(const std::string& path) override;
 
 protected:

@@ -115,6 +115,18 @@ public:
                         std::string_view op, const Json& before, const Json& after) = 0;
 };
 
+// The change log's head: sequence number and hash of its last entry (0 and "" while the log is empty). Every
+// logged change moves it, and the hash chain makes the pair name one state of everything the change log covers;
+// caches derived from logged data compare it to stay correct across processes sharing the database
+// (auth/principal_cache.hpp).
+struct LogHead {
+    int64_t seq = 0;
+    std::string hash;
+    friend bool operator==(const LogHead&, const LogHead&) = default;
+};
+// The head as seen by an open Read or Write (in its snapshot).
+LogHead ReadLogHead(Db& db);
+
 struct OpenOptions {
     bool create = false;   // create a missing SQLite file (otherwise a missing file is kNotFound)
     int pool_size = 8;     // connections kept open
@@ -182,6 +194,10 @@ public:
     // Quick reachability check for /health: true when a trivial query succeeds within about two seconds
     // (a down server is reported at once, an unreachable one after the connect timeout).
     virtual bool Ping() = 0;
+
+    // The change log's head now: one statement outside a transaction (cheaper than Read; a committed write of
+    // any process is visible to the next call).
+    virtual LogHead ChangeLogHead() = 0;
 
     // SQLite only: writes a consistent copy of the live database to `path` with SQLite's online backup API
     // (writers may go on meanwhile). The copy is complete or absent: it is written beside `path`, checked
