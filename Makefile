@@ -50,7 +50,7 @@ screenshots: build
 # FUZZ_SECONDS on its seeds (tests/fuzz/corpus/<name>) and the corpus it grew before; crashes go to
 # build-fuzz/fuzz-artifacts/. See docs/security.md, "Fuzzing".
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = query csv http oscal_json oscal_xml oscal_yaml
+FUZZ_TARGETS = query csv http oscal_json oscal_xml oscal_yaml records_import risk_import measurements_import
 fuzz:
 	cmake --preset fuzz
 	cmake --build build-fuzz -j $(JOBS) $(addprefix --target isms_fuzz_,$(FUZZ_TARGETS))

@@ -317,25 +317,9 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                 .errors = {400}},
                [&app](Request& req) {
                    Json body = req.JsonBody();
-                   if (!body.contains("items") || !body["items"].is_array())
+                   if (!body.is_object() || !body.contains("items") || !body["items"].is_array())
                        throw Error::InvalidInput("the body needs \"items\": an array of risks", {{"items", "required"}});
-                   std::vector<risk::RiskInput> inputs;
-                   std::vector<ErrorDetail> errs;
-                   for (size_t i = 0; i < body["items"].size(); ++i) {
-                       try {
-                           inputs.push_back(risk::RiskInput::FromJson(body["items"][i]));
-                       } catch (const Error& e) {
-                           for (auto d : e.details()) {
-                               d.field = fmt::format("items[{}].{}", i, d.field);
-                               d.line = static_cast<int>(i) + 1;
-                               errs.push_back(d);
-                           }
-                       }
-                   }
-                   if (!errs.empty()) {
-                       std::string msg = fmt::format("no risk was imported: {} {}", errs[0].field, errs[0].message);
-                       throw Error::InvalidInput(msg, std::move(errs));
-                   }
+                   std::vector<risk::RiskInput> inputs = risk::RisksFromJson(body);
                    Json items = Json::array();
                    for (const auto& k : app.risks().CreateMany(req.ctx, inputs)) items.push_back(k.ToJson());
                    return Response::FromJson({{"items", items}}, 201);

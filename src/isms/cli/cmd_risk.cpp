@@ -296,13 +296,7 @@ void RegisterRegister(CLI::App* risk, Globals& g) {
         if (std::filesystem::path(*file).extension() == ".csv") {
             items = risk::RisksFromCsv(text);
         } else {
-            Json j = ParseJson(text, *file);
-            if (j.is_object() && j.contains("items")) j = j["items"];
-            if (!j.is_array()) throw Error::InvalidInput("a JSON import is an array of risks");
-            for (size_t i = 0; i < j.size(); ++i) {
-                items.push_back(risk::RiskInput::FromJson(j[i]));
-                items.back().line = static_cast<int>(i) + 1;
-            }
+            items = risk::RisksFromJson(ParseJson(text, *file));
         }
         auto made = app->risks().CreateMany(ctx, items);
         Say(g, fmt::format("imported {} risks ({} … {})", made.size(), made.empty() ? "" : made.front().id,

@@ -134,6 +134,43 @@ std::vector<RiskInput> RisksFromCsv(std::string_view text) {
     return out;
 }
 
+std::vector<RiskInput> RisksFromJson(const Json& doc) {
+    const Json& items = doc.is_object() && doc.contains("items") ? doc["items"] : doc;
+    if (!items.is_array())
+        throw Error::InvalidInput("a JSON import is an array of risks, or an object with \"items\": an array of risks",
+                                  {{"items", "required"}});
+    std::vector<RiskInput> out;
+    std::vector<ErrorDetail> errs;
+    for (size_t i = 0; i < items.size(); ++i) {
+        try {
+            out.push_back(RiskInput::FromJson(items[i]));
+            out.back().line = static_cast<int>(i) + 1;
+        } catch (const Error& e) {
+            for (auto d : e.details()) {
+                d.field = fmt::format("items[{}].{}", i, d.field);
+                d.line = static_cast<int>(i) + 1;
+                errs.push_back(d);
+            }
+            if (e.details().empty()) errs.push_back({fmt::format("items[{}]", i), e.what(), {}, static_cast<int>(i) + 1});
+        }
+    }
+    if (!errs.empty()) {
+        std::string msg = fmt::format("no risk was imported: {} {}", errs[0].field, errs[0].message);
+        throw Error::InvalidInput(msg, std::move(errs));
+    }
+    return out;
+}
+
+std::vector<RiskInput> RisksFromJson(std::string_view text) {
+    Json doc;
+    try {
+        doc = Json::parse(text);
+    } catch (const Json::parse_error& e) {
+        throw Error::InvalidInput(fmt::format("the file is not valid JSON (at byte {})", e.byte));
+    }
+    return RisksFromJson(doc);
+}
+
 TreatmentInput TreatmentInput::FromJson(const Json& j) {
     JsonInput in(j, {"option", "controls", "own_controls", "plan", "residual_likelihood", "residual_consequence"});
     TreatmentInput t;

@@ -67,6 +67,11 @@ struct RiskInput {
 // carries its line.
 // Throws kInvalidInput naming line and column for malformed CSV, unknown columns and non-numeric scores.
 std::vector<RiskInput> RisksFromCsv(std::string_view text);
+// Reads risks from JSON: an array of risk objects (RiskInput::FromJson), or an object whose "items" is one (a
+// saved API page, the body of POST /api/v1/risks/import). Every bad item is reported (field "items[i].key",
+// line i + 1); throws kInvalidInput, for a syntax error with its byte offset.
+std::vector<RiskInput> RisksFromJson(const Json& doc);
+std::vector<RiskInput> RisksFromJson(std::string_view text);
 
 
 struct ActionInput {
