@@ -31,6 +31,11 @@ World& TheWorld() {
         auto dir = std::filesystem::temp_directory_path() / ("isms-fuzz-http-" + std::to_string(getpid()));
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir);
+        static std::filesystem::path to_remove = dir;  // the store goes when the process ends normally
+        std::atexit([] {
+            std::error_code ec;
+            std::filesystem::remove_all(to_remove, ec);
+        });
         auto* world = new World;
         world->app = std::make_unique<app::App>(app::AppOptions{.db_url = (dir / "fuzz.db").string(), .create = true});
         auto org = app::SeedDemo(*world->app);

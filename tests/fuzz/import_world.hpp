@@ -34,6 +34,11 @@ inline ImportWorld& TheImportWorld(const char* name) {
                    ("isms-fuzz-" + std::string(name) + "-" + std::to_string(getpid()));
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir);
+        static std::filesystem::path to_remove = dir;  // the store goes when the process ends normally
+        std::atexit([] {
+            std::error_code ec;
+            std::filesystem::remove_all(to_remove, ec);
+        });
         auto* world = new ImportWorld;
         world->app = std::make_unique<app::App>(app::AppOptions{.db_url = (dir / "fuzz.db").string(), .create = true});
         auto org = app::SeedDemo(*world->app);
