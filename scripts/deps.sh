@@ -17,7 +17,8 @@ APT_PACKAGES=(
 if ! command -v npm >/dev/null 2>&1; then APT_PACKAGES+=(nodejs npm); fi
 
 # One dpkg-query for all packages (a package it does not know is simply absent from its answer).
-installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${APT_PACKAGES[@]}" 2>/dev/null |
+# dpkg-query exits non-zero when some names are unknown to it (a fresh machine): not a failure here.
+installed=" $({ dpkg-query -W -f='${Package} ${Status}\n' "${APT_PACKAGES[@]}" 2>/dev/null || true; } |
   awk '/ install ok installed$/ {printf "%s ", $1}') "
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

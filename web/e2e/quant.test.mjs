@@ -115,7 +115,8 @@ test('the portfolio: a run from the browser with its curve, contributions and se
     const run = await api.get(`/api/v1/quant/runs/${runs[0].id}`);
     assert.equal(run.options.seed, 7);
     assert.ok(new URL(page.url()).searchParams.get('run') === run.id, 'the open run is in the URL');
-    await page.getByTestId('run-result').waitFor();
+    // The figures are the new run's once the page has loaded it (until then it still shows the run it had open).
+    await page.locator(`[data-testid="run"][data-run="${run.id}"]`).waitFor();
     assert.equal(await figure(page, 'run-result', 'mean').textContent(), en(run.result.inherent.portfolio.mean));
     assert.equal(await figure(page, 'run-result', 'p99').textContent(), en(run.result.inherent.portfolio.p99));
     const estimates = (await api.get('/api/v1/quant/estimates')).items;
@@ -130,6 +131,7 @@ test('the portfolio: a run from the browser with its curve, contributions and se
     // An older run opens from the list.
     await page.getByTestId('runs').locator('tbody tr').last().getByRole('link').click();
     await page.waitForFunction((id) => new URL(location.href).searchParams.get('run') === id, before[before.length - 1].id);
+    await page.locator(`[data-testid="run"][data-run="${before[before.length - 1].id}"]`).waitFor();
     assert.deepEqual(page.problems, []);
     await page.context().close();
 });
