@@ -54,7 +54,7 @@ Json SummarySchema() {
     return Required(Obj(p));
 }
 Json SimulationSchema() {
-    return Required(
+    Json s = Required(
         Obj({{"portfolio", SummarySchema()},
              {"risks", ArrayOf(Required(Obj({{"id", Str()}, {"title", Str()}, {"mean", Num()}, {"sd", Num()},
                                              {"p_zero", Num()}, {"share_of_mean", Num()}})))},
@@ -66,6 +66,8 @@ Json SimulationSchema() {
              {"mode", Str()},
              {"residual", {{"type", "boolean"}}},
              {"seconds", Num()}}));
+    s["properties"]["engine"] = Int();  // absent from runs stored before engine version 2
+    return s;
 }
 // Inherent, and with treatment effects residual and what the treatments buy.
 Json ResultSchema() {

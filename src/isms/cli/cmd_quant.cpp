@@ -188,6 +188,7 @@ void RegisterQuant(CLI::App& root, Globals& g) {
         auto r = app->quant().Reproduce(CliContext(*app, g), run_id);
         bool same = r["identical"].get<bool>();
         Say(g, same ? "reproduced: every figure is identical" : "NOT reproduced: the figures differ");
+        if (r.contains("note")) Say(g, r["note"].get<std::string>());
         if (g.format == "json") PrintJson(r);
         if (!same) throw CLI::RuntimeError(1);
     });

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "isms/core/error.hpp"
+#include "isms/quant/kernels.hpp"
 
 namespace isms::quant {
 
@@ -150,6 +152,35 @@ void Distribution::Prepare() {
         p1 = 0.5 * (std::log(a) + std::log(b));
         p2 = (std::log(b) - std::log(a)) / (2.0 * kZ95);
     }
+}
+
+void Distribution::SampleBatch(Stream& s, double* out, size_t n) const {
+    switch (kind) {
+        case DistKind::kPert:
+        case DistKind::kPertClassic: {
+            if (p1 == 0) break;
+            double y[Stream::kBatch];
+            s.Gammas(p1, out, n);
+            s.Gammas(p2, y, n);
+            kernels::BetaFromGammas(out, y, a, b - a, out, n);
+            return;
+        }
+        case DistKind::kTriangular:
+            s.Uniforms(out, n);
+            for (size_t i = 0; i < n; ++i) out[i] = SampleTriangular(out[i]);
+            return;
+        case DistKind::kUniform:
+            s.Uniforms(out, n);
+            kernels::AffineInPlace(out, a, b - a, n);
+            return;
+        case DistKind::kLognormal:
+            s.Normals(out, n);
+            kernels::AffineInPlace(out, p1, p2, n);
+            kernels::ExpInPlace(out, n);
+            return;
+        case DistKind::kConstant: break;
+    }
+    std::fill(out, out + n, a);  // constants, and PERT with min = max
 }
 
 double Distribution::SampleTriangular(double u) const {

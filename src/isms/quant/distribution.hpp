@@ -53,6 +53,8 @@ struct Distribution {
         }
         return 0;
     }
+    // out[0..n) drawn from this distribution, n ≤ Stream::kBatch (the vectorised path of the engine).
+    void SampleBatch(Stream& s, double* out, size_t n) const;
     double Mean() const;
     double Variance() const;
     // Exact cumulative distribution function (for tests and explanations).

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 
 #include "isms/core/error.hpp"
@@ -96,6 +97,37 @@ TEST_P(QuantServiceTest, RunsAreStoredAndReproducible) {
     EXPECT_NE(svg.find("residual"), std::string::npos);
     auto v = store::VerifyLog(*store_);
     EXPECT_TRUE(v.ok) << v.problem;
+}
+
+TEST_P(QuantServiceTest, ARunOfAnEarlierEngineIsComparedInDistribution) {
+    service_->SetEstimate(a_, "R-1", Estimate(0.3));
+    RunRequest req;
+    req.options.years = 20000;
+    req.options.seed = 5;
+    auto run = service_->Run(a_, req);
+    EXPECT_EQ(run.result["inherent"]["engine"].get<int>(), kEngineVersion);
+    // As an installation before engine version 2 stored it: no "engine", other draws of the same laws.
+    auto stored_as = [&](double mean_shift_in_se) {
+        Json r = run.result;
+        for (auto key : {"inherent", "residual"})
+            if (r.contains(key)) r[key].erase("engine");
+        double se = r["inherent"]["portfolio"]["sd"].get<double>() / std::sqrt(20000.0);
+        r["inherent"]["portfolio"]["mean"] = r["inherent"]["portfolio"]["mean"].get<double>() + mean_shift_in_se * se;
+        store_->Write(a_, [&](store::WriteTx& tx) {
+            tx.Exec("UPDATE quant_runs SET result_json = ? WHERE org_id = ? AND id = ?",
+                    {store::Value(r.dump()), store::Value(a_.org_id), store::Value(run.id)});
+        });
+    };
+    stored_as(1.0);
+    auto again = service_->Reproduce(a_, run.id);
+    EXPECT_FALSE(again["identical"].get<bool>());
+    EXPECT_EQ(again["engine"]["run"].get<int>(), 1);
+    EXPECT_EQ(again["engine"]["current"].get<int>(), kEngineVersion);
+    EXPECT_TRUE(again["consistent"].get<bool>());
+    EXPECT_NE(again["note"].get<std::string>().find("engine version 1"), std::string::npos);
+    stored_as(12.0);
+    again = service_->Reproduce(a_, run.id);
+    EXPECT_FALSE(again["consistent"].get<bool>());
 }
 
 TEST_P(QuantServiceTest, ViewersMayNotChangeEstimates) {

@@ -10,6 +10,7 @@
 
 #include "isms/core/error.hpp"
 #include "isms/quant/distribution.hpp"
+#include "isms/quant/kernels.hpp"
 #include "isms/quant/model.hpp"
 #include "isms/quant/random.hpp"
 
@@ -87,6 +88,126 @@ TEST(DistributionTest, EveryContinuousDistributionPassesKsAgainstItsExactCdf) {
         ++checked;
     }
     EXPECT_EQ(checked, 4);  // pert, triangular, uniform, lognormal
+}
+
+// The engine draws in batches (Distribution::SampleBatch and the Stream's batch samplers, vectorised kernels
+// underneath): the same laws must hold there, for every batch size (full batches and odd remainders).
+std::vector<double> DrawBatches(const Distribution& d, uint64_t seed, size_t n = kN) {
+    Stream s(seed, 2, 0);
+    std::vector<double> v(n);
+    const size_t sizes[] = {Stream::kBatch, 1000, 7, 1, 333};
+    for (size_t i = 0, k = 0; i < n; ++k) {
+        size_t m = std::min(sizes[k % 5], n - i);
+        d.SampleBatch(s, v.data() + i, m);
+        i += m;
+    }
+    return v;
+}
+
+TEST(DistributionTest, BatchesOfEveryDistributionPassKsAgainstTheExactCdf) {
+    const Json ref = LoadJson("tests/data/quant/scenarios.json");
+    int checked = 0;
+    for (const auto& m : ref["marginals"]) {
+        if (m["dist"] == "poisson") continue;
+        Distribution d = Distribution::FromJson(m, "marginal");
+        auto v = DrawBatches(d, 43);
+        EXPECT_LT(KsStatistic(v, [&](double x) { return d.Cdf(x); }), KsCritical(kN)) << m.dump();
+        double mean = std::accumulate(v.begin(), v.end(), 0.0) / kN;
+        EXPECT_NEAR(mean, m["mean"].get<double>(), 4 * std::sqrt(d.Variance() / kN)) << m.dump();
+        ++checked;
+    }
+    EXPECT_EQ(checked, 4);
+    // PERT shapes near 1 and large (the gamma squeeze's open cases differ), and pyfair's classic PERT.
+    for (const Json& j : {Json{{"dist", "pert"}, {"min", 0}, {"mode", 0}, {"max", 1}},
+                          Json{{"dist", "pert"}, {"min", 0}, {"mode", 0.5}, {"max", 1}, {"gamma", 200}},
+                          Json{{"dist", "pert_classic"}, {"min", 20}, {"mode", 100}, {"max", 900}}}) {
+        Distribution d = Distribution::FromJson(j, "f");
+        auto v = DrawBatches(d, 44);
+        EXPECT_LT(KsStatistic(v, [&](double x) { return d.Cdf(x); }), KsCritical(kN)) << j.dump();
+    }
+    // A constant and a degenerate PERT fill the batch with the value.
+    auto c = DrawBatches(Distribution::FromJson({{"dist", "pert"}, {"min", 3}, {"mode", 3}, {"max", 3}}, "f"), 1, 2000);
+    EXPECT_TRUE(std::all_of(c.begin(), c.end(), [](double x) { return x == 3; }));
+}
+
+TEST(RandomTest, BatchNormalsPassKsAndReachTheTail) {
+    Stream s(12, 1, 0);
+    const size_t n = 2'000'000;
+    std::vector<double> v(n);
+    for (size_t i = 0; i < n; i += Stream::kBatch) s.Normals(v.data() + i, std::min(Stream::kBatch, n - i));
+    EXPECT_LT(KsStatistic(v, [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }), KsCritical(n));
+    double beyond = static_cast<double>(std::count_if(v.begin(), v.end(), [](double x) { return std::fabs(x) > 3.6541528853610088; }));
+    EXPECT_NEAR(beyond, 2.58e-4 * n, 4 * std::sqrt(2.58e-4 * n));
+    double neg = static_cast<double>(std::count_if(v.begin(), v.end(), [](double x) { return x < 0; }));
+    EXPECT_NEAR(neg, 0.5 * n, 4 * std::sqrt(0.25 * n));
+}
+
+TEST(RandomTest, BatchPoissonMatchesItsCdfForMixedRatesInOneBatch) {
+    // One batch may hold any rates: zero, small (inversion), at least four events, and large (PTRS).
+    const std::vector<double> rates = {0.0, 0.05, 0.7, 3.5, 9.9, 10.0, 47.0, 1000.0};
+    const size_t per_rate = 100'000;
+    std::vector<std::vector<uint64_t>> got(rates.size());
+    Stream s(98, StreamKey("poisson-batch"), 0);
+    std::vector<double> lam(Stream::kBatch);
+    std::vector<uint64_t> k(Stream::kBatch);
+    for (size_t i = 0; i < Stream::kBatch; ++i) lam[i] = rates[i % rates.size()];
+    while (got[0].size() < per_rate) {
+        s.Poissons(lam.data(), k.data(), Stream::kBatch);
+        for (size_t i = 0; i < Stream::kBatch; ++i) got[i % rates.size()].push_back(k[i]);
+    }
+    for (size_t r = 0; r < rates.size(); ++r) {
+        auto& v = got[r];
+        const double lambda = rates[r];
+        const double n = static_cast<double>(v.size());
+        if (lambda == 0) {
+            EXPECT_TRUE(std::all_of(v.begin(), v.end(), [](uint64_t x) { return x == 0; }));
+            continue;
+        }
+        std::sort(v.begin(), v.end());
+        double d = 0, cdf = 0, logpmf = -lambda;
+        size_t idx = 0;
+        uint64_t hi = static_cast<uint64_t>(lambda + 12 * std::sqrt(lambda) + 20);
+        for (uint64_t x = 0; x <= hi; ++x) {
+            if (x > 0) logpmf += std::log(lambda) - std::log(static_cast<double>(x));
+            cdf += std::exp(logpmf);
+            while (idx < v.size() && v[idx] <= x) ++idx;
+            d = std::max(d, std::fabs(static_cast<double>(idx) / n - cdf));
+        }
+        EXPECT_LT(d, KsCritical(v.size())) << "lambda " << lambda;
+    }
+}
+
+TEST(KernelsTest, ExpAndLogAgreeWithTheMathLibrary) {
+    std::mt19937_64 g(5);
+    std::vector<double> x(200'000);
+    for (auto& t : x) t = std::uniform_real_distribution<double>(-708, 709)(g);
+    x[0] = 0;
+    x[1] = -1e-300;
+    auto e = x;
+    kernels::ExpInPlace(e.data(), e.size());
+    for (size_t i = 0; i < x.size(); ++i) ASSERT_NEAR(e[i], std::exp(x[i]), 1e-15 * std::exp(x[i])) << x[i];
+    std::vector<double> y(200'000);
+    for (auto& t : y) t = std::exp(std::uniform_real_distribution<double>(-700, 700)(g));
+    y[0] = 1;
+    y[1] = 0x1.0p-53;  // the smallest open uniform
+    y[2] = std::sqrt(0.5);
+    y[3] = std::sqrt(2.0);
+    y[4] = std::nextafter(1.0, 0.0);
+    auto l = y;
+    kernels::LogInPlace(l.data(), l.size());
+    for (size_t i = 0; i < y.size(); ++i)
+        ASSERT_NEAR(l[i], std::log(y[i]), 1e-15 * std::max(1.0, std::fabs(std::log(y[i])))) << y[i];
+}
+
+TEST(KernelsTest, AddToPortfolioAddsAndCountsEveryValue) {
+    std::vector<double> loss = {0, 1, 2, 0, 4, 5, 0}, port(7, 10.0);
+    double sum = -1, sq = -1;
+    uint64_t zeros = 99;
+    kernels::AddToPortfolio(loss.data(), port.data(), loss.size(), sum, sq, zeros);
+    EXPECT_EQ(port, (std::vector<double>{10, 11, 12, 10, 14, 15, 10}));
+    EXPECT_EQ(sum, 12);
+    EXPECT_EQ(sq, 46);
+    EXPECT_EQ(zeros, 3u);
 }
 
 TEST(DistributionTest, PyfairClassicPertPassesKs) {

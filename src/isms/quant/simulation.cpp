@@ -5,10 +5,12 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "isms/core/error.hpp"
+#include "isms/quant/kernels.hpp"
 #include "isms/quant/model.hpp"
 
 namespace isms::quant {
@@ -44,43 +46,100 @@ double LargeSum(const RiskModel& r, uint64_t k, Stream& s) {
     return std::max(0.0, kd * mean + std::sqrt(kd * var) * s.Normal());
 }
 
-// One risk's annual losses for years [0, n) of block `block`, written to out[0..n).
-// Returns nothing; out is overwritten.
+// Draws of one distribution for loss events, taken in batches: each refill draws as many as the caller
+// says it still needs (at most a batch), so that a block draws about what it uses.
+class EventDraws {
+public:
+    EventDraws(const Distribution& d, Stream& s) : d_(d), s_(s) {}
+    double Next(uint64_t still_needed) {
+        if (pos_ == size_) {
+            size_ = static_cast<size_t>(std::clamp<uint64_t>(still_needed, 1, Stream::kBatch));
+            d_.SampleBatch(s_, buf_, size_);
+            pos_ = 0;
+        }
+        return buf_[pos_++];
+    }
+
+private:
+    const Distribution& d_;
+    Stream& s_;
+    double buf_[Stream::kBatch];
+    size_t pos_ = 0, size_ = 0;
+};
+
+const Distribution kUnitUniform = [] {
+    Distribution d;
+    d.kind = DistKind::kUniform;
+    d.a = 0;
+    d.b = 1;
+    return d;
+}();
+
+// One risk's annual losses for years [0, n) of block `block`, written to out[0..n) (overwritten). Years are
+// drawn a batch at a time: the rates of all years of the batch, then their event counts, then the events'
+// magnitudes in the order of the years.
 void RiskBlock(const RiskModel& r, uint64_t key, uint64_t seed, uint64_t block, uint64_t n, Mode mode, double* out) {
+    constexpr size_t kB = Stream::kBatch;
     Stream s(seed, key, block);
     const bool has_secondary = r.secondary.has_value();
     const double sec_p = has_secondary ? r.secondary->probability : 0.0;
-    if (mode == Mode::kProduct) {
-        for (uint64_t y = 0; y < n; ++y) {
-            double lef = r.frequency.Sample(s);
-            double lm = r.primary.Sample(s);
-            if (has_secondary && (sec_p >= 1.0 || s.Uniform() < sec_p)) lm += r.secondary->magnitude.Sample(s);
-            out[y] = lef * lm;
-        }
-        return;
+    EventDraws primary(r.primary, s);
+    std::optional<EventDraws> secondary, secondary_hit;
+    if (has_secondary) {
+        secondary.emplace(r.secondary->magnitude, s);
+        if (sec_p < 1.0) secondary_hit.emplace(kUnitUniform, s);
     }
-    for (uint64_t y = 0; y < n; ++y) {
-        uint64_t k;
-        if (r.decomposition) {
-            const auto& d = *r.decomposition;
-            uint64_t threats = s.Poisson(d.threat_event_frequency.Sample(s));
-            k = 0;
-            for (uint64_t t = 0; t < threats; ++t)
-                if (d.threat_capability.Sample(s) > d.resistance_strength.Sample(s)) ++k;
-        } else {
-            k = s.Poisson(r.frequency.Sample(s));
-        }
-        double loss = 0;
-        if (k > kExactEvents) {
-            loss = LargeSum(r, k, s);
-            out[y] = loss;
+    double rate[kB], lm[kB];
+    uint64_t k[kB];
+    for (uint64_t y0 = 0; y0 < n; y0 += kB) {
+        const size_t m = static_cast<size_t>(std::min<uint64_t>(kB, n - y0));
+        double* loss = out + y0;
+        if (mode == Mode::kProduct) {
+            // pyfair: LEF × (primary + secondary), one magnitude per simulated year.
+            r.frequency.SampleBatch(s, rate, m);
+            r.primary.SampleBatch(s, lm, m);
+            for (size_t i = 0; i < m; ++i) {
+                if (has_secondary && (sec_p >= 1.0 || secondary_hit->Next(m - i) < sec_p))
+                    lm[i] += secondary->Next(m - i);
+                loss[i] = rate[i] * lm[i];
+            }
             continue;
         }
-        for (uint64_t e = 0; e < k; ++e) {
-            loss += r.primary.Sample(s);
-            if (has_secondary && (sec_p >= 1.0 || s.Uniform() < sec_p)) loss += r.secondary->magnitude.Sample(s);
+        if (r.decomposition) {
+            // Threat events ~ Poisson(TEF); each becomes a loss event when capability exceeds resistance.
+            const auto& d = *r.decomposition;
+            d.threat_event_frequency.SampleBatch(s, rate, m);
+            s.Poissons(rate, k, m);
+            uint64_t threats = 0;
+            for (size_t i = 0; i < m; ++i) threats += k[i];
+            EventDraws capability(d.threat_capability, s), resistance(d.resistance_strength, s);
+            for (size_t i = 0; i < m; ++i) {
+                uint64_t events = 0;
+                for (uint64_t t = 0; t < k[i]; ++t, --threats)
+                    events += capability.Next(threats) > resistance.Next(threats);
+                k[i] = events;
+            }
+        } else {
+            r.frequency.SampleBatch(s, rate, m);
+            s.Poissons(rate, k, m);
         }
-        out[y] = loss;
+        uint64_t events_left = 0;
+        for (size_t i = 0; i < m; ++i) events_left += k[i] <= kExactEvents ? k[i] : 0;
+        for (size_t i = 0; i < m; ++i) {
+            if (k[i] > kExactEvents) {
+                loss[i] = LargeSum(r, k[i], s);
+                continue;
+            }
+            double sum = 0;
+            for (uint64_t e = 0; e < k[i]; ++e, --events_left) {
+                sum += primary.Next(events_left);
+                if (has_secondary) {
+                    uint64_t hint = static_cast<uint64_t>(std::ceil(static_cast<double>(events_left) * sec_p));
+                    if (sec_p >= 1.0 || secondary_hit->Next(events_left) < sec_p) sum += secondary->Next(hint);
+                }
+            }
+            loss[i] = sum;
+        }
     }
 }
 
@@ -153,18 +212,7 @@ void SimulateAnnualLosses(const std::vector<RiskModel>& input, const SimulationO
         double* port = out.data() + begin;
         for (size_t r = 0; r < R; ++r) {
             RiskBlock(risks[r], keys[r], o.seed, b, n, o.mode, buf.data());
-            double s = 0, q = 0;
-            uint64_t z = 0;
-            for (uint64_t y = 0; y < n; ++y) {
-                double v = buf[y];
-                port[y] += v;
-                s += v;
-                q += v * v;
-                z += v == 0.0;
-            }
-            sums[b * R + r] = s;
-            sqs[b * R + r] = q;
-            zeros[b * R + r] = z;
+            kernels::AddToPortfolio(buf.data(), port, n, sums[b * R + r], sqs[b * R + r], zeros[b * R + r]);
         }
     });
     if (per_risk) {
@@ -338,6 +386,7 @@ Json SimulationResult::ToJson() const {
             {"seed", seed},
             {"mode", mode == Mode::kProduct ? "product" : "compound"},
             {"residual", residual},
+            {"engine", engine},
             {"seconds", seconds}};
 }
 
