@@ -477,47 +477,57 @@ Page RecordService::List(const Context& ctx, std::string_view type, const ListQu
                                       {{field, "unknown field", t.FieldNames()}});
     catalog::query::Expr where = catalog::query::Compile(q.where, QueryVocabulary(t));
     const std::string& needle = q.q;
+    const bool filtered = !q.equals.empty() || !needle.empty() || where.kind != catalog::query::Expr::Kind::kAll;
+    // Rows are read in order of seq, a chunk at a time: a page without filters is one query of limit + 1 rows;
+    // with filters, chunks are matched in memory until the page is full, so that a page never reads more of the
+    // type than it has to (the whole type only when too few records match).
+    const int64_t chunk = filtered ? std::max<int64_t>(256, 4 * static_cast<int64_t>(q.limit)) : q.limit + 1;
     return store_.Read([&](store::Db& db) {
         std::string sql = fmt::format("SELECT {}, seq FROM records WHERE org_id = ? AND type = ? AND seq > ?", kColumns);
-        store::Params params = {V(ctx.org_id), V(t.name), V(after)};
         if (!q.include_archived) sql += " AND archived = 0";
-        if (!q.state.empty()) {
-            sql += " AND state = ?";
-            params.push_back(V(q.state));
-        }
-        sql += " ORDER BY seq";
+        if (!q.state.empty()) sql += " AND state = ?";
+        sql += " ORDER BY seq LIMIT ?";
         Page page;
         int64_t last_seq = 0;
-        for (const auto& row : db.Query(sql, params)) {
-            Record r = FromRow(row);
-            auto values = FieldValues(t, r);
-            bool ok = true;
-            for (const auto& [field, value] : q.equals) {
-                const auto& vals = values[field];
-                ok = ok && std::any_of(vals.begin(), vals.end(), [&](const std::string& v) {
-                         return catalog::query::EqualsIgnoreCase(v, value);
-                     });
+        for (int64_t from = after;;) {
+            store::Params params = {V(ctx.org_id), V(t.name), V(from)};
+            if (!q.state.empty()) params.push_back(V(q.state));
+            params.push_back(V(chunk));
+            const auto rows = db.Query(sql, params);
+            for (const auto& row : rows) {
+                from = row.Int(15);
+                Record r = FromRow(row);
+                if (filtered) {
+                    auto values = FieldValues(t, r);
+                    bool ok = true;
+                    for (const auto& [field, value] : q.equals) {
+                        const auto& vals = values[field];
+                        ok = ok && std::any_of(vals.begin(), vals.end(), [&](const std::string& v) {
+                                 return catalog::query::EqualsIgnoreCase(v, value);
+                             });
+                    }
+                    if (ok && !needle.empty()) {
+                        ok = false;
+                        for (const auto& [field, vals] : values)
+                            for (const auto& v : vals)
+                                if (catalog::query::ContainsIgnoreCase(v, needle)) ok = true;
+                    }
+                    if (ok && where.kind != catalog::query::Expr::Kind::kAll) {
+                        catalog::query::Item item(values.begin(), values.end());
+                        ok = catalog::query::Matches(where, item);
+                    }
+                    if (!ok) continue;
+                }
+                if (static_cast<int>(page.items.size()) == q.limit) {
+                    // The cursor is the position of the last record returned: the next page starts after it.
+                    page.next_cursor = std::to_string(last_seq);
+                    return page;
+                }
+                last_seq = from;
+                page.items.push_back(std::move(r));
             }
-            if (ok && !needle.empty()) {
-                ok = false;
-                for (const auto& [field, vals] : values)
-                    for (const auto& v : vals)
-                        if (catalog::query::ContainsIgnoreCase(v, needle)) ok = true;
-            }
-            if (ok && where.kind != catalog::query::Expr::Kind::kAll) {
-                catalog::query::Item item(values.begin(), values.end());
-                ok = catalog::query::Matches(where, item);
-            }
-            if (!ok) continue;
-            if (static_cast<int>(page.items.size()) == q.limit) {
-                // The cursor is the position of the last record returned: the next page starts after it.
-                page.next_cursor = std::to_string(last_seq);
-                break;
-            }
-            last_seq = row.Int(15);
-            page.items.push_back(std::move(r));
+            if (static_cast<int64_t>(rows.size()) < chunk) return page;
         }
-        return page;
     });
 }
 

@@ -546,6 +546,43 @@ TEST_P(RecordServiceTest, ListFiltersSearchesAndPages) {
     EXPECT_EQ(Catch([&] { svc_->List(ctx_, "asset", bad_state); }).details().at(0).allowed.size(), 4u);
 }
 
+TEST_P(RecordServiceTest, FilteredPagesFindSparseMatchesAcrossManyRecords) {
+    // More records than one read of the list takes (pages are read a chunk at a time): every match is found,
+    // once, in order, and the last page says there is no more.
+    auto anna = Person("Anna", "anna@k.se");
+    Json items = Json::array();
+    for (int i = 1; i <= 700; ++i)
+        items.push_back({{"name", "Server " + std::to_string(i)}, {"asset_type", "hardware"}, {"owner", anna.id},
+                         {"classification", i % 97 == 0 ? "restricted" : "internal"}});
+    svc_->Import(ctx_, "asset", DataFormat::kJson, items.dump());
+    ListQuery q;
+    q.limit = 2;
+    q.where = "classification = restricted";
+    std::vector<std::string> seen;
+    for (int pages = 0;; ++pages) {
+        ASSERT_LT(pages, 10);
+        auto p = svc_->List(ctx_, "asset", q);
+        for (const auto& r : p.items) seen.push_back(r.data["name"].get<std::string>());
+        if (p.next_cursor.empty()) break;
+        q.cursor = p.next_cursor;
+    }
+    EXPECT_EQ(seen, (std::vector<std::string>{"Server 97", "Server 194", "Server 291", "Server 388", "Server 485",
+                                              "Server 582", "Server 679"}));
+    // Without a filter, a page is the next `limit` records.
+    ListQuery plain;
+    plain.limit = 300;
+    auto first = svc_->List(ctx_, "asset", plain);
+    ASSERT_EQ(first.items.size(), 300u);
+    plain.cursor = first.next_cursor;
+    auto second = svc_->List(ctx_, "asset", plain);
+    ASSERT_EQ(second.items.size(), 300u);
+    EXPECT_EQ(second.items.front().data["name"], "Server 301");
+    plain.cursor = second.next_cursor;
+    auto third = svc_->List(ctx_, "asset", plain);
+    EXPECT_EQ(third.items.size(), 100u);
+    EXPECT_TRUE(third.next_cursor.empty());
+}
+
 TEST_P(RecordServiceTest, ATypeFromATestFolderWorksEndToEnd) {
     // test_gadget exists only as tests/data/records/schemas/test_gadget.yaml.
     auto keeper = Person("Anna", "anna@k.se");
