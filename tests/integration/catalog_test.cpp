@@ -54,7 +54,9 @@ size_t Width(const std::string& s) {
 
 TEST_P(CatalogCliTest, ListsFiltersGroupsAndPivots) {
     Init();
+    setenv("COLUMNS", "120", 1);  // as a terminal of 120 columns would
     auto table = Isms({"controls"});
+    unsetenv("COLUMNS");
     ASSERT_EQ(table.exit_code, 0) << table;
     auto lines = Lines(table.out);
     size_t rows = 0;
@@ -64,6 +66,10 @@ TEST_P(CatalogCliTest, ListsFiltersGroupsAndPivots) {
     }
     EXPECT_EQ(rows, 93u);
     EXPECT_NE(table.out.find("93 of 93 controls"), std::string::npos);
+    // All five attribute families, abbreviated, with their legends.
+    for (const char* h : {"type", "CIA", "concepts", "capabilities", "domains"})
+        EXPECT_NE(lines.at(0).find(h), std::string::npos) << h << " in " << lines.at(0);
+    EXPECT_NE(table.out.find("capabilities: Gov governance"), std::string::npos);
 
     Json j = JsonOf({"controls", "--where", "control_type=Detective and security_properties=Integrity", "--format",
                      "json"});

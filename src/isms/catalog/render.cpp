@@ -11,7 +11,7 @@ namespace {
 
 using query::Join;
 
-// Abbreviations for the narrow terminal table: the three short ISO/IEC 27002 families.
+// Abbreviations for the narrow terminal table: the five ISO/IEC 27002 attribute families.
 struct Abbrev {
     const char* family;
     const char* header;
@@ -32,6 +32,32 @@ const std::vector<Abbrev>& Abbreviations() {
          "concepts",
          {{"Identify", "ID"}, {"Protect", "PR"}, {"Detect", "DE"}, {"Respond", "RS"}, {"Recover", "RC"}},
          "concepts: ID identify, PR protect, DE detect, RS respond, RC recover"},
+        {"operational_capabilities",
+         "capabilities",
+         {{"Governance", "Gov"},
+          {"Asset_management", "Asset"},
+          {"Information_protection", "InfoProt"},
+          {"Human_resource_security", "HR"},
+          {"Physical_security", "Phys"},
+          {"System_and_network_security", "SysNet"},
+          {"Application_security", "App"},
+          {"Secure_configuration", "Config"},
+          {"Identity_and_access_management", "IAM"},
+          {"Threat_and_vulnerability_management", "Vuln"},
+          {"Continuity", "Cont"},
+          {"Supplier_relationships_security", "Supplier"},
+          {"Legal_and_compliance", "Legal"},
+          {"Information_security_event_management", "Event"},
+          {"Information_security_assurance", "Assur"}},
+         "capabilities: Gov governance, Asset asset management, InfoProt information protection, HR human resource "
+         "security, Phys physical security, SysNet system and network security, App application security, Config "
+         "secure configuration, IAM identity and access management, Vuln threat and vulnerability management, Cont "
+         "continuity, Supplier supplier relationships security, Legal legal and compliance, Event information "
+         "security event management, Assur information security assurance"},
+        {"security_domains",
+         "domains",
+         {{"Governance_and_Ecosystem", "Gov"}, {"Protection", "Prot"}, {"Defence", "Def"}, {"Resilience", "Res"}},
+         "domains: Gov governance and ecosystem, Prot protection, Def defence, Res resilience"},
     };
     return k;
 }

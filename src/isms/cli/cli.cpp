@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "isms/core/error.hpp"
 #include "isms/core/logging.hpp"
@@ -99,7 +100,6 @@ void WriteOutput(const std::string& path, const std::string& bytes) {
     std::filesystem::rename(tmp, path);
 }
 
-namespace {
 // The width tables must fit: COLUMNS when set (so scripts and tests can choose), else the terminal's width
 // when standard output is a terminal, else no limit (a file or pipe gets whole cells up to the cell limit).
 size_t OutputWidth() {
@@ -112,7 +112,31 @@ size_t OutputWidth() {
     if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
     return 0;
 }
-}  // namespace
+
+std::string WrapLines(const std::string& text, size_t width, size_t indent) {
+    if (width == 0) width = 100;
+    std::string out;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        size_t col = 0;
+        std::istringstream words(line);
+        for (std::string w; words >> w;) {
+            size_t n = 0;
+            for (unsigned char c : w) n += (c & 0xC0) != 0x80;
+            if (col > 0 && col + 1 + n > width) {
+                out += "\n" + std::string(indent, ' ');
+                col = indent;
+            } else if (col > 0) {
+                out += ' ';
+                ++col;
+            }
+            out += w;
+            col += n;
+        }
+        out += '\n';
+    }
+    return out;
+}
 
 void Print(const io::Table& t, const Globals& g) {
     std::cout << io::Render(t, g.Format(), OutputWidth()) << std::flush;

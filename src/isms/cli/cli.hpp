@@ -49,6 +49,11 @@ std::string ReadSecret(const std::string& prompt, bool from_stdin, bool confirm)
 
 // Printing helpers (stdout); all honour --format.
 void Print(const io::Table& t, const Globals& g);
+// The width output must fit: COLUMNS when set, else the terminal's width when standard output is a terminal,
+// else 0 (no limit).
+size_t OutputWidth();
+// `text` with its lines broken between words to fit `width` (100 when 0); continuation lines indented.
+std::string WrapLines(const std::string& text, size_t width, size_t indent = 2);
 void PrintJson(const Json& j);
 void Say(const Globals& g, const std::string& line);  // human-readable line; suppressed by --quiet or --format json
 

@@ -61,10 +61,11 @@ void PrintControlList(const cat::ControlList& list, const Globals& g) {
     }
     if (terminal && !g.quiet) {
         std::cout << fmt::format("\n{} of {} controls", sel.items.size(), list.snapshot->controls.size());
-        if (abbreviate) std::cout << "   (all attributes: --format json, --format csv or --columns)";
+        if (abbreviate) std::cout << "   (attribute values in full: --format json, --format csv or --columns)";
         std::cout << "\n";
         if (abbreviate)
-            if (auto legend = cat::ControlsLegend(*list.snapshot); !legend.empty()) std::cout << legend << "\n";
+            if (auto legend = cat::ControlsLegend(*list.snapshot); !legend.empty())
+                std::cout << WrapLines(legend, OutputWidth());
     }
 }
 
