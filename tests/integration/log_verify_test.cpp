@@ -1,5 +1,7 @@
 // `isms log verify` and GET /api/v1/log/verify against a database edited behind the program's back with the
 // engine's own command-line tool (sqlite3 / psql), as someone with access to the database file could.
+#include <map>
+
 #include "tests/integration/harness.hpp"
 
 namespace isms::integration {
@@ -206,6 +208,39 @@ TEST_P(LogVerifyTest, ARecordChangedOrAddedBehindTheProgramsBackIsNamed) {
     ASSERT_EQ(h.status, 200) << h;
     EXPECT_EQ(h.Json()["ok"], false);
     EXPECT_EQ(h.Json()["records"].size(), 2u) << h;
+}
+
+TEST_P(LogVerifyTest, AttributeOverridesViewsAndSoaDecisionsChangedBehindTheProgramsBackAreNamed) {
+    Init("Acme AB");
+    for (std::vector<std::string> args :
+         {std::vector<std::string>{"controls", "tag", "5.22", "--set", "operational_capabilities=Governance"},
+          {"views", "save", "detective-soc", "--where", "cybersecurity_concepts=Detect"},
+          {"soa", "set", "5.1", "--applicability", "applicable", "--reason", "Policy set required", "--status",
+           "implemented"},
+          {"controls", "tag", "5.23", "--set", "security_domains=Protection"},
+          {"controls", "tag", "5.23", "--reset-all"}}) {
+        auto r = Isms(args);
+        ASSERT_EQ(r.exit_code, 0) << r;
+    }
+    auto ok = Isms({"log", "verify"});
+    ASSERT_EQ(ok.exit_code, 0) << "a reset override (kept as an empty row) is consistent: " << ok;
+    for (const char* sql :
+         {"UPDATE control_overrides SET attributes_json = '{\"control_type\":[\"Detective\"]}' WHERE control_id = '5.22'",
+          "UPDATE views SET definition_json = REPLACE(definition_json, 'Detect', 'Protect')",
+          "UPDATE soa_decisions SET notes = 'edited' WHERE control_id = '5.1'",
+          "DELETE FROM control_overrides WHERE control_id = '5.23'"}) {
+        auto r = store().Sql(sql);
+        ASSERT_EQ(r.exit_code, 0) << r;
+    }
+    auto r = Isms({"--format", "json", "log", "verify"});
+    EXPECT_EQ(r.exit_code, 1) << r;
+    auto v = Json::parse(r.out);
+    std::map<std::string, std::string> problems;
+    for (const auto& p : v["records"]) problems[p["type"].get<std::string>() + " " + p["id"].get<std::string>()] = p["problem"];
+    EXPECT_EQ(problems.size(), 3u) << v << " (the deleted empty override row means no override: consistent)";
+    EXPECT_NE(problems["control_override iso27001-2022:5.22"].find("override"), std::string::npos) << v;
+    EXPECT_NE(problems["view detective-soc"].find("where"), std::string::npos) << v;
+    EXPECT_NE(problems["soa_decision 5.1"].find("notes"), std::string::npos) << v;
 }
 
 ISMS_INSTANTIATE_BACKENDS(LogVerifyTest);

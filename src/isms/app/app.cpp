@@ -73,7 +73,13 @@ App::~App() = default;
 App::Verification App::VerifyStore() {
     Verification v;
     v.log = store::VerifyLog(*store_);
-    v.records = store_->Read([](store::Db& db) { return records::CheckRecordsAgainstLog(db); });
+    v.records = store_->Read([](store::Db& db) {
+        auto problems = records::CheckRecordsAgainstLog(db);
+        for (const auto& table : {catalog::ControlOverridesLoggedTable(), catalog::ViewsLoggedTable(),
+                                  soa::DecisionsLoggedTable()})
+            for (auto& p : store::CompareWithLog(db, table)) problems.push_back(std::move(p));
+        return problems;
+    });
     return v;
 }
 

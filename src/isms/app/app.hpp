@@ -80,11 +80,12 @@ public:
     // isms/oscal/records_export.hpp.
     oscal::RecordExports& oscal_exports() { return *oscal_exports_; }
 
-    // Tamper evidence for the whole store: the change log's hash chain, and every record equal to the last
-    // change-log entry about it (records/integrity.hpp). `isms log verify`, GET /api/v1/log/verify.
+    // Tamper evidence for the whole store: the change log's hash chain, and every record, control attribute
+    // override, saved view and SoA decision equal to the last change-log entry about it (records/integrity.hpp,
+    // store/state_check.hpp). `isms log verify`, GET /api/v1/log/verify.
     struct Verification {
         store::LogVerification log;
-        std::vector<records::StateProblem> records;  // at most 20
+        std::vector<store::StateProblem> records;  // at most 20 per kind; `type` names the record type or entity
         bool ok() const { return log.ok && records.empty(); }
         Json ToJson() const;
     };

@@ -37,6 +37,7 @@
 #include "isms/catalog/reference_data.hpp"
 #include "isms/catalog/selection.hpp"
 #include "isms/core/context.hpp"
+#include "isms/store/state_check.hpp"
 #include "isms/store/store.hpp"
 
 namespace isms::catalog {
@@ -164,6 +165,10 @@ struct CatalogOptions {
     // How long a cached snapshot is trusted before catalog_versions is read again (changes by other processes).
     std::chrono::milliseconds revalidate_after{1000};
 };
+
+// Per-organisation attribute overrides, for `isms log verify` (store/state_check.hpp): each row against the
+// "override" part of its last change-log entry.
+store::LoggedTable ControlOverridesLoggedTable();
 
 class CatalogService {
 public:

@@ -63,6 +63,18 @@ constexpr const char* kSelect =
 
 }  // namespace
 
+store::LoggedTable ViewsLoggedTable() {
+    store::LoggedTable t;
+    t.entity = "view";
+    t.current = [](store::Db& db) {
+        std::map<std::pair<std::string, std::string>, Json> out;
+        db.QueryEach("SELECT name, framework_id, definition_json, created_by, updated_at, version, org_id FROM views", {},
+                     [&](const store::Row& r) { out[{r.Str(6), r.Str(0)}] = LogState(FromRow(r)); });
+        return out;
+    };
+    return t;
+}
+
 std::vector<SavedView> ViewService::List(const Context& ctx) {
     RequirePermission(ctx, Permission::kRead);
     return store_.Read([&](store::Db& db) {

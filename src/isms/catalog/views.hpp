@@ -31,6 +31,9 @@ struct SavedView {
     int64_t version = 0;                 // set by the service: 1 when created, +1 with every change; the ETag
 };
 
+// Saved views, for `isms log verify` (store/state_check.hpp): each row against its last change-log entry.
+store::LoggedTable ViewsLoggedTable();
+
 class ViewService {
 public:
     ViewService(store::Store& store, CatalogService& catalog) : store_(store), catalog_(catalog) {}

@@ -24,9 +24,10 @@ void RegisterLog(CLI::App& root, Globals& g) {
             else
                 std::cout << fmt::format("change log BROKEN at entry {}: {}\n", v.first_broken.value_or(0), v.problem);
             if (all.records.empty()) {
-                Say(g, "records OK: each equals its last change-log entry");
+                Say(g, "stored state OK: every record, control attribute override, saved view and SoA decision "
+                       "equals its last change-log entry");
             } else {
-                std::cout << "records CHANGED outside isms:\n";
+                std::cout << "stored state CHANGED outside isms:\n";
                 for (const auto& p : all.records)
                     std::cout << fmt::format("  {} {} (organisation {}): {}\n", p.type, p.id, p.org_id, p.problem);
             }

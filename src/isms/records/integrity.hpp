@@ -7,14 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "isms/store/state_check.hpp"
 #include "isms/store/store.hpp"
 
 namespace isms::records {
 
-struct StateProblem {
-    std::string org_id, type, id;
-    std::string problem;  // in words: which part differs, or "no change-log entry"
-};
+using StateProblem = store::StateProblem;
 
 // Compares every stored record with the last change-log entry about it (one pass over the log, one over the
 // records). Returns at most `limit` problems, in (organisation, type, id) order.

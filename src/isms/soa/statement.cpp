@@ -386,4 +386,16 @@ std::vector<Change> StatementOfApplicability::Diff(const Context& ctx, int from,
     return soa::Diff(entries(from), entries(to));
 }
 
+store::LoggedTable DecisionsLoggedTable() {
+    store::LoggedTable t;
+    t.entity = "soa_decision";
+    t.current = [](store::Db& db) {
+        std::map<std::pair<std::string, std::string>, Json> out;
+        db.QueryEach(fmt::format("SELECT {}, org_id FROM soa_decisions", kDecisionColumns), {},
+                     [&](const store::Row& r) { out[{r.Str(11), r.Str(0)}] = DecisionJson(DecisionFromRow(r)); });
+        return out;
+    };
+    return t;
+}
+
 }  // namespace isms::soa

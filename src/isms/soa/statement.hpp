@@ -19,6 +19,7 @@
 #include "isms/risk/directory.hpp"
 #include "isms/risk/register.hpp"
 #include "isms/soa/derivation.hpp"
+#include "isms/store/state_check.hpp"
 #include "isms/store/store.hpp"
 
 namespace isms::soa {
@@ -55,6 +56,9 @@ struct Summary {
     int open_items = 0;
     Json ToJson() const;
 };
+
+// The SoA decisions, for `isms log verify` (store/state_check.hpp): each row against its last change-log entry.
+store::LoggedTable DecisionsLoggedTable();
 
 class StatementOfApplicability {
 public:
