@@ -6,7 +6,8 @@
 #   OSCAL_RESOLVER_DIR=/path/to/OSCAL/src/utils/resolver-pipeline bench/oscal_resolve.sh [BUILD_DIR]
 #
 # The stylesheets are not part of this project: point OSCAL_RESOLVER_DIR at a checkout of usnistgov/OSCAL
-# (tag v1.1.2). Without it the script measures isms alone and says that the comparison was skipped.
+# (tag v1.1.2 is the reference; docs/performance.md says which copies the recorded figures used). Without it
+# the script measures isms alone and says that the comparison was skipped.
 # xslt3 is installed from npm into BUILD_DIR/bench-node when it is not there. Each tool runs $ROUNDS times
 # after one warm-up run; the median is reported. The last line is one JSON object.
 set -euo pipefail
