@@ -232,7 +232,8 @@ std::string UnknownRootMessage(std::string_view source, std::string_view got) {
 
 // ---- JSON ---------------------------------------------------------------------------------------------------
 
-Document ReadJson(std::string_view text, std::string_view source) {
+// The document type and the object under its root key, as parsed (not yet conformed to the model).
+std::pair<Model, Json> JsonRoot(std::string_view text, std::string_view source) {
     Json j;
     try {
         j = Json::parse(text.begin(), text.end());
@@ -256,7 +257,12 @@ Document ReadJson(std::string_view text, std::string_view source) {
         model = m;
     }
     if (!model) throw Error::InvalidInput(UnknownRootMessage(source, "(empty object)"));
-    return Finish(j.at(std::string(ModelName(*model))), *model, false, source);
+    return {*model, std::move(j.at(std::string(ModelName(*model))))};
+}
+
+Document ReadJson(std::string_view text, std::string_view source) {
+    auto [model, body] = JsonRoot(text, source);
+    return Finish(body, model, false, source);
 }
 
 // Keys in the metaschema's order: flags, then the content model.
@@ -337,7 +343,7 @@ int YamlLine(const YAML::Node& root, const std::string& pointer) {
     return line;
 }
 
-Document ReadYaml(std::string_view text, std::string_view source) {
+std::pair<Model, YAML::Node> YamlRoot(std::string_view text, std::string_view source) {
     YAML::Node root;
     try {
         root = YAML::Load(std::string(text));
@@ -361,8 +367,13 @@ Document ReadYaml(std::string_view text, std::string_view source) {
         body = kv.second;
     }
     if (!model) throw Error::InvalidInput(UnknownRootMessage(source, "(empty mapping)"));
-    std::string prefix = "/" + std::string(ModelName(*model));
-    return Finish(FromYaml(body), *model, true, source, [&](const std::string& ptr) {
+    return {*model, body};
+}
+
+Document ReadYaml(std::string_view text, std::string_view source) {
+    auto [model, body] = YamlRoot(text, source);
+    std::string prefix = "/" + std::string(ModelName(model));
+    return Finish(FromYaml(body), model, true, source, [&, body = body](const std::string& ptr) {
         return YamlLine(body, ptr.substr(std::min(ptr.size(), prefix.size())));
     });
 }
@@ -799,6 +810,35 @@ Document Read(std::string_view text, Format format, std::string_view source) {
         case Format::kYaml: return ReadYaml(text, source);
     }
     throw Error::Internal("unknown format");
+}
+
+std::optional<ConformedDocument> ReadForValidation(std::string_view text, Format format, std::string_view source) {
+    auto conform = [](const Json& raw, Model model, bool lenient) {
+        Conformer c(lenient);
+        ConformedDocument out;
+        out.doc = {model, c.Assembly(raw, *ms::Root(ModelName(model)), "/" + std::string(ModelName(model)))};
+        out.problems = c.errors();
+        return out;
+    };
+    try {
+        switch (format) {
+            case Format::kJson: {
+                auto [model, body] = JsonRoot(text, source);
+                return conform(body, model, false);
+            }
+            case Format::kYaml: {
+                if (InvalidUtf8(text) != std::string_view::npos) return std::nullopt;
+                auto [model, body] = YamlRoot(text, source);
+                auto out = conform(FromYaml(body), model, true);
+                std::string prefix = "/" + std::string(ModelName(model));
+                for (auto& d : out.problems) d.line = YamlLine(body, d.field.substr(std::min(d.field.size(), prefix.size())));
+                return out;
+            }
+            case Format::kXml: return std::nullopt;
+        }
+    } catch (const Error&) {
+    }
+    return std::nullopt;
 }
 
 std::string DerivedUuid(std::string_view seed) {

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "isms/core/error.hpp"
 #include "isms/core/json.hpp"
 
 namespace isms::oscal {
@@ -65,6 +66,15 @@ Document Read(std::string_view text, Format format, std::string_view source = "i
 // when the file does not exist.
 Document ReadFile(const std::filesystem::path& path, std::optional<Format> format = std::nullopt);
 std::string Write(const Document& doc, Format format);
+// For validation: a JSON or YAML document that parses and names its type, conformed to the model as far as it
+// goes (what the model refuses, such as an unknown property, is left out) with the problems the model found, so
+// that the schema and the rules can go on to report every other problem. nullopt when the text does not parse,
+// names no document type, or is XML (which the XSD checks as written).
+struct ConformedDocument {
+    Document doc;
+    std::vector<ErrorDetail> problems;  // field: a JSON pointer; line for YAML
+};
+std::optional<ConformedDocument> ReadForValidation(std::string_view text, Format format, std::string_view source);
 
 // The document with every markup value in canonical form (markup.hpp): two spellings of the same content
 // compare equal. Used to test round trips and to compare resolved catalogs.

@@ -378,21 +378,25 @@ std::vector<ValidationIssue> SchemaIssues(const Document& doc) {
     valijson::adapters::NlohmannJsonAdapter target(root);
     std::vector<ValidationIssue> out;
     if (validator.validate(schema, target, &results)) return out;
-    // valijson reports every failing level (the property, then each enclosing object); the deepest error of
-    // each path is the informative one.
-    std::map<std::string, std::string> deepest;
+    // valijson reports every failing level: the property's own error, then at each enclosing object a
+    // consequential "Failed to validate …" one. Those are left out where a deeper error explains them; an
+    // object's own errors (a property not allowed, a required one missing) always stand.
+    std::map<std::string, std::vector<std::string>> own, consequential;
     std::vector<std::string> order;
     valijson::ValidationResults::Error err;
     while (results.popError(err)) {
         std::string p = PointerOf(err.context);
-        if (!deepest.count(p)) order.push_back(p);
-        deepest[p] = err.description;
+        if (!own.count(p) && !consequential.count(p)) order.push_back(p);
+        (err.description.starts_with("Failed to") ? consequential : own)[p].push_back(err.description);
     }
     for (const auto& p : order) {
         bool has_deeper = false;
         for (const auto& q : order)
             if (q.size() > p.size() && q.compare(0, p.size(), p) == 0 && q[p.size()] == '/') has_deeper = true;
-        if (!has_deeper && out.size() < 100) out.push_back({"schema", p, deepest[p]});
+        for (const auto& m : own[p])
+            if (out.size() < 100) out.push_back({"schema", p, m});
+        if (own[p].empty() && !has_deeper && !consequential[p].empty() && out.size() < 100)
+            out.push_back({"schema", p, consequential[p].back()});
     }
     return out;
 }
@@ -463,7 +467,25 @@ ValidationReport ValidateText(std::string_view text, Format format, const std::f
     try {
         doc = Read(text, format, source);
     } catch (const Error& e) {
-        if (format != Format::kXml || r.issues.empty()) FromError(e, r);
+        // The model refuses the document (an unknown property, a wrong type …). For JSON and YAML, go on with
+        // what the model accepts, so that the schema and the rules report every other problem too.
+        auto partial = e.code() == ErrorCode::kInvalidInput && !e.details().empty()
+                           ? ReadForValidation(text, format, source)
+                           : std::nullopt;
+        if (!partial || partial->problems.empty()) {
+            if (format != Format::kXml || r.issues.empty()) FromError(e, r);
+            return r;
+        }
+        r.model = partial->doc.model;
+        for (const auto& d : partial->problems) r.issues.push_back({"schema", d.field, d.message, d.line});
+        try {
+            auto schema = SchemaIssues(partial->doc);
+            r.issues.insert(r.issues.end(), schema.begin(), schema.end());
+            auto rules = RuleIssues(partial->doc, base_dir);
+            r.issues.insert(r.issues.end(), rules.begin(), rules.end());
+        } catch (const std::exception&) {
+            // What is left is too far from the model's shape for the rules; the problems above say where.
+        }
         return r;
     }
     r.model = doc.model;

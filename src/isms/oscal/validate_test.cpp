@@ -50,6 +50,39 @@ TEST(ValidateTest, JsonSchemaErrorsNameThePathAndWhatWasExpected) {
     EXPECT_TRUE(id) << Describe(r);
 }
 
+TEST(ValidateTest, APropertyTheModelRefusesDoesNotHideTheOtherProblems) {
+    // An unknown property, a malformed uuid and a repeated id: all three are reported, in JSON and in YAML.
+    std::string json = R"({"catalog": {"uuid": "not-a-uuid", "colour": "red", "metadata": {"title": "T",
+        "last-modified": "2024-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.2"},
+        "controls": [{"id": "c1", "title": "One"}, {"id": "c1", "title": "Again"}]}})";
+    std::string yaml = R"(catalog:
+  uuid: not-a-uuid
+  colour: red
+  metadata:
+    title: T
+    last-modified: "2024-01-01T00:00:00Z"
+    version: "1"
+    oscal-version: 1.1.2
+  controls:
+    - id: c1
+      title: One
+    - id: c1
+      title: Again
+)";
+    for (auto [text, format] : {std::pair{json, Format::kJson}, {yaml, Format::kYaml}}) {
+        auto r = ValidateText(text, format);
+        std::string all = Describe(r);
+        EXPECT_FALSE(r.ok());
+        ASSERT_TRUE(r.model.has_value()) << all;
+        EXPECT_NE(all.find("schema /catalog/colour"), std::string::npos) << all;
+        EXPECT_NE(all.find("schema /catalog/uuid"), std::string::npos) << all;
+        EXPECT_NE(all.find("unique /catalog/controls/1/id"), std::string::npos) << all;
+        if (format == Format::kYaml) {
+            EXPECT_NE(all.find("/catalog/colour (line 3)"), std::string::npos) << all;
+        }
+    }
+}
+
 TEST(ValidateTest, UnicodeLettersAreTokenCharacters) {
     std::string text = R"({"catalog": {"uuid": "0c9ae9b5-a6a6-4c9e-8a24-47a3e4f6c0b1", "metadata": {"title": "T",
         "last-modified": "2024-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.2"},
