@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "tests/integration/harness.hpp"
@@ -90,6 +91,105 @@ TEST_P(SecurityTest, RepeatedFailuresAreThrottledWithRetryAfterAndLogged) {
     EXPECT_EQ(http.Post("/api/v1/auth/login", {{"username", "vera"}, {"password", kTestPassword}}).status, 201);
     std::this_thread::sleep_for(std::chrono::seconds(retry));
     EXPECT_EQ(http.Post("/api/v1/auth/login", {{"username", "anna"}, {"password", kTestPassword}}).status, 201);
+}
+
+TEST_P(SecurityTest, ADisabledAccountIsRefusedLikeAWrongPasswordAndCurrentPasswordChecksAreThrottled) {
+    SetUpAccounts();
+    ASSERT_EQ(Isms({"--org", "acme-ab", "user", "disable", "vera"}).exit_code, 0);
+    auto& server = StartServer();
+    auto http = server.NewClient();
+    auto disabled = http.Post("/api/v1/auth/login", {{"username", "vera"}, {"password", kTestPassword}});
+    auto wrong = http.Post("/api/v1/auth/login", {{"username", "vera"}, {"password", "not-the-password-1"}});
+    ExpectProblem(disabled, 401, "a disabled account with its password");
+    EXPECT_EQ(disabled.body, wrong.body) << "the answer must not confirm a disabled account's password";
+    for (int i = 0; i < 3; ++i) http.Post("/api/v1/auth/login", {{"username", "vera"}, {"password", kTestPassword}});
+    EXPECT_EQ(Sql1("SELECT COUNT(*) FROM change_log WHERE op = 'lockout' AND entity_id = 'user:vera'"), "1")
+        << "five refusals of a disabled account lock it like five wrong passwords";
+
+    // A signed-in session cannot guess its account's password faster than the sign-in form allows.
+    auto anna = server.NewClient();
+    SignIn(anna, "anna", kTestPassword);
+    for (int i = 0; i < 4; ++i)
+        ExpectProblem(anna.Post("/api/v1/auth/password", {{"current_password", "guess-number-" + std::to_string(i)},
+                                                          {"new_password", "second-otter-sings-43"}}),
+                      400, "a wrong current password");
+    ExpectProblem(anna.Post("/api/v1/auth/totp/disable", {{"password", "guess-number-4"}}), 400, "a wrong password");
+    auto locked = anna.Post("/api/v1/auth/password", {{"current_password", kTestPassword},
+                                                      {"new_password", "second-otter-sings-43"}});
+    ExpectProblem(locked, 429, "the right current password while locked");
+    EXPECT_FALSE(locked.Header("Retry-After").empty()) << locked;
+    ExpectProblem(anna.Post("/api/v1/auth/totp/disable", {{"password", kTestPassword}}), 429, "locked");
+    ExpectProblem(http.Post("/api/v1/auth/login", {{"username", "anna"}, {"password", kTestPassword}}), 429,
+                  "signing in while the password checks locked the account");
+    EXPECT_EQ(Sql1("SELECT COUNT(*) FROM change_log WHERE op = 'lockout' AND entity_id = 'user:anna'"), "1");
+    EXPECT_EQ(anna.Get("/api/v1/auth/me").status, 200) << "the session itself goes on";
+}
+
+TEST_P(SecurityTest, TheInstallationWideLogIsShownToAdministratorsOfTheAccountsOrganisations) {
+    SetUpAccounts();
+    ASSERT_EQ(Isms({"org", "add", "Other AB", "--slug", "other"}).exit_code, 0);
+    AddAccount("mallory", "other", "administrator");
+    auto& server = StartServer();
+    auto anna = server.NewClient(), vera = server.NewClient(), mallory = server.NewClient();
+    SignIn(anna, "anna", kTestPassword);
+    SignIn(vera, "vera", kTestPassword);
+    SignIn(mallory, "mallory", kTestPassword);
+    for (int i = 0; i < 5; ++i) server.http().Post("/api/v1/auth/login", {{"username", "vera"}, {"password", "guess-" + std::to_string(i) + "-wrong"}});
+    auto names = [](const HttpResponse& r) {
+        std::multiset<std::string> out;
+        Json page = r.Json();
+        for (const auto& e : page["items"]) {
+            EXPECT_TRUE(e["entity"] == "user" || e["entity"] == "login_throttle") << e;
+            out.insert(e["op"].get<std::string>() + " " +
+                       (e["entity"] == "user" ? e["after"].value("username", "?") : e["entity_id"].get<std::string>()));
+        }
+        return out;
+    };
+    auto as_anna = anna.Get("/api/v1/log/system");
+    ASSERT_EQ(as_anna.status, 200) << as_anna;
+    auto seen = names(as_anna);
+    EXPECT_EQ(seen.count("login anna"), 1u) << as_anna;
+    EXPECT_EQ(seen.count("login vera"), 1u) << as_anna;
+    EXPECT_EQ(seen.count("lockout user:vera"), 1u) << as_anna;
+    EXPECT_EQ(seen.count("login mallory"), 0u) << "another organisation's member: " << as_anna;
+    auto theirs = names(mallory.Get("/api/v1/log/system"));
+    EXPECT_EQ(theirs, (std::multiset<std::string>{"login mallory"}));
+    ExpectProblem(vera.Get("/api/v1/log/system"), 403, "a viewer");
+    // The organisation's own log holds none of them (they have no organisation).
+    Json organisation_log = anna.Get("/api/v1/log").Json();
+    for (const auto& e : organisation_log["items"])
+        EXPECT_TRUE(e["op"] != "login" && e["op"] != "lockout") << e;
+
+    // The local operator sees every installation-wide entry; an account acting through the CLI what the API shows.
+    auto all = Isms({"log", "show", "--system", "--limit", "500"});
+    ASSERT_EQ(all.exit_code, 0) << all;
+    for (const char* line : {"login", "lockout", "user:vera", "migrate"})
+        EXPECT_NE(all.out.find(line), std::string::npos) << line << " missing from " << all.out;
+    auto as_cli_admin = Isms({"--as", "mallory", "log", "show", "--system"});
+    ASSERT_EQ(as_cli_admin.exit_code, 0) << as_cli_admin;
+    EXPECT_EQ(as_cli_admin.out.find("lockout"), std::string::npos) << as_cli_admin.out;
+    EXPECT_EQ(Isms({"--as", "vera", "log", "show", "--system"}).exit_code, 6);
+
+    // `isms log verify` covers them: the count includes them and changing one breaks the chain there.
+    auto verify = Isms({"--format", "json", "log", "verify"});
+    ASSERT_EQ(verify.exit_code, 0) << verify;
+    EXPECT_EQ(std::to_string(Json::parse(verify.out)["entries"].get<int64_t>()), Sql1("SELECT COUNT(*) FROM change_log"));
+    std::string seq = Sql1("SELECT MIN(seq) FROM change_log WHERE op = 'login'");
+    ASSERT_EQ(store().Sql("UPDATE change_log SET after_json = '{}' WHERE seq = " + seq).exit_code, 0);
+    auto broken = Isms({"log", "verify"});
+    EXPECT_EQ(broken.exit_code, 1) << broken;
+    EXPECT_NE(broken.out.find("BROKEN at entry " + seq), std::string::npos) << broken;
+}
+
+TEST_P(SecurityTest, TheLocalOperatorIsNamedInTheChangeLogByTheSystemsNameForItsUser) {
+    SetUpAccounts();
+    // $USER is whatever the caller set; the name of the process's user comes from the system (getpwuid).
+    ASSERT_EQ(Isms({"org", "add", "Third AB"}, {.env = {{"USER", "someone-else"}}}).exit_code, 0);
+    auto r = RunProgram("id", {"-un"});
+    ASSERT_EQ(r.exit_code, 0) << r;
+    std::string name = r.out.substr(0, r.out.find('\n'));
+    EXPECT_EQ(Sql1("SELECT actor FROM change_log WHERE entity = 'organisation' AND op = 'create' ORDER BY seq DESC"),
+              "cli:" + name);
 }
 
 TEST_P(SecurityTest, IdleAndLoggedOutSessionsAreDead) {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "isms/core/error.hpp"
+#include "isms/core/nesting.hpp"
 
 namespace isms::api {
 
@@ -29,33 +30,6 @@ std::vector<std::string> Split(const std::string& path) {
 
 bool IsParam(const std::string& seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
 
-// Rejects JSON nested deeper than the limit before handing it to the parser.
-void CheckDepth(const std::string& body, int limit) {
-    int depth = 0;
-    bool in_string = false, escape = false;
-    for (size_t i = 0; i < body.size(); ++i) {
-        char c = body[i];
-        if (in_string) {
-            if (escape) {
-                escape = false;
-            } else if (c == '\\') {
-                escape = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > limit)
-                throw Error::InvalidInput(fmt::format("the JSON body is nested deeper than {} levels (at byte {})",
-                                                      limit, i));
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-}
 }  // namespace
 
 std::optional<int64_t> IfMatchVersion(const Request& req) {
@@ -113,13 +87,7 @@ const std::string& Request::Param(const std::string& name) const {
 
 Json Request::JsonBody(bool allow_any) const {
     if (body.empty()) throw Error::InvalidInput("a JSON body is required");
-    CheckDepth(body, 64);
-    Json j;
-    try {
-        j = Json::parse(body);
-    } catch (const Json::parse_error& e) {
-        throw Error::InvalidInput(fmt::format("the body is not valid JSON (at byte {}): {}", e.byte, e.what()));
-    }
+    Json j = ParseUserJson(body, "the body");
     if (!allow_any && !j.is_object()) throw Error::InvalidInput("the JSON body must be an object");
     return j;
 }

@@ -162,13 +162,14 @@ void RegisterAuthRoutes(Router& router, app::App& app) {
                });
 
     router.Add("POST", "/api/v1/auth/password",
-               {.summary = "Change the signed-in account's password (other sessions end)",
+               {.summary = "Change the signed-in account's password (other sessions end); the current password is "
+                           "checked under the sign-in throttle",
                 .tag = "auth",
                 .request_schema = {{"type", "object"},
                                    {"required", {"current_password", "new_password"}},
                                    {"properties", StringProps({"current_password", "new_password"})}},
                 .response_schema = Json::object(),
-                .errors = {400}},
+                .errors = {400, 429}},
                [&app](Request& req) {
                    std::optional<auth::User> holder;
                    RequireSessionAccount(app, req, holder);
@@ -176,7 +177,7 @@ void RegisterAuthRoutes(Router& router, app::App& app) {
                    auto sid = SessionIdFromCookie(req);
                    app.accounts().ChangeOwnPassword(req.ctx, StringField(body, "current_password"),
                                                     StringField(body, "new_password"),
-                                                    sid ? auth::SessionService::HashId(*sid) : "");
+                                                    sid ? auth::SessionService::HashId(*sid) : "", req.remote_addr);
                    return Response::NoContent();
                });
 
@@ -207,17 +208,16 @@ void RegisterAuthRoutes(Router& router, app::App& app) {
                });
 
     router.Add("POST", "/api/v1/auth/totp/disable",
-               {.summary = "Switch the signed-in account's second factor off (needs the password)",
+               {.summary = "Switch the signed-in account's second factor off (needs the password, checked under the sign-in "
+                           "throttle)",
                 .tag = "auth",
                 .request_schema = {{"type", "object"}, {"required", {"password"}}, {"properties", StringProps({"password"})}},
                 .response_schema = Json::object(),
-                .errors = {400}},
+                .errors = {400, 429}},
                [&app](Request& req) {
                    std::optional<auth::User> holder;
-                   const auth::User& u = RequireSessionAccount(app, req, holder);
-                   if (!app.accounts().CheckPassword(u.username, StringField(req.JsonBody(), "password")))
-                       throw Error::InvalidInput("the password is wrong", {{"password", "wrong"}});
-                   app.accounts().DisableTotp(req.ctx, u.username);
+                   RequireSessionAccount(app, req, holder);
+                   app.accounts().DisableOwnTotp(req.ctx, StringField(req.JsonBody(), "password"), req.remote_addr);
                    return Response::NoContent();
                });
 }

@@ -62,8 +62,9 @@ App::App(const AppOptions& options) {
             for (const auto& r : risk::SelectRisks(risks_->List(ctx), where)) ids.push_back(r.id);
             return ids;
         });
-    accounts_ = std::make_unique<auth::AccountService>(*store_);
-    sessions_ = std::make_unique<auth::SessionService>(*store_);
+    throttle_ = std::make_unique<auth::LoginThrottle>(*store_);
+    accounts_ = std::make_unique<auth::AccountService>(*store_, *throttle_);
+    sessions_ = std::make_unique<auth::SessionService>(*store_, *throttle_);
     tokens_ = std::make_unique<auth::TokenService>(*store_);
     EnsureReferenceData();
 }

@@ -109,6 +109,7 @@ private:
     std::unique_ptr<catalog::ViewService> views_;
     std::unique_ptr<oscal::OscalService> oscal_;
     std::unique_ptr<quant::QuantService> quant_;
+    std::unique_ptr<auth::LoginThrottle> throttle_;  // shared by accounts_ and sessions_
     std::unique_ptr<auth::AccountService> accounts_;
     std::unique_ptr<auth::SessionService> sessions_;
     std::unique_ptr<auth::TokenService> tokens_;

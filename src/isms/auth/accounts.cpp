@@ -61,6 +61,12 @@ void KeepAnAdministrator(const Context& ctx, store::Db& db, const std::string& o
                               "role to someone else first");
 }
 
+// The one answer for an account the caller may not see, whether it exists elsewhere or not at all (existence
+// hiding: the same text and status for both).
+Error NoAccountHere(const std::string& key) {
+    return Error::NotFound(fmt::format("no account '{}' in this organisation", key));
+}
+
 void RevokeSessions(store::Db& db, const std::string& user_id, const std::string& keep_hash = "") {
     db.Exec("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id_hash <> ?",
             {V(time::NowUtc()), V(user_id), V(keep_hash)});
@@ -192,7 +198,7 @@ User AccountService::RequireManageable(const Context& ctx, store::Db& db, const 
     auto u = LoadUser(db, "username", key);
     if (!u) u = LoadUser(db, "id", key);
     if (!u || (!ctx.system && !MembershipIn(*u, ctx.org_id)))
-        throw Error::NotFound(fmt::format("no account '{}' in this organisation", key));
+        throw NoAccountHere(key);
     if (ctx.system) return *u;
     // An account shared with other organisations is changed only by someone who administers all of them.
     std::vector<Membership> caller;
@@ -235,27 +241,53 @@ void AccountService::ResetPassword(const Context& ctx, const std::string& userna
         tx.Exec("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
                 {V(hash), V(time::NowUtc()), V(u.id)});
         RevokeSessions(tx, u.id);
-        tx.Exec("DELETE FROM login_throttle WHERE throttle_key = ?", {V("user:" + u.username)});
+        LoginThrottle::Clear(tx, "user:" + u.username);
         tx.Log(ctx.org_id, "user", u.id, "reset_password", nullptr, UserJson(u));
     });
 }
 
-void AccountService::ChangeOwnPassword(const Context& ctx, const std::string& current, const std::string& new_password,
-                                       const std::string& keep_session_hash) {
-    if (ctx.user_id.empty()) throw Error::Forbidden("only a signed-in account can change its own password");
+std::string AccountService::ConfirmOwnPassword(const Context& ctx, const std::string& password,
+                                               const std::string& remote_addr, const std::string& field) {
+    if (ctx.user_id.empty()) throw Error::Forbidden("only a signed-in account can change its own credentials");
+    if (password.size() > kMaxPasswordBytes)
+        throw Error::InvalidInput("the password is too long", {{field, "too long"}});
+    std::string address_key = LoginThrottle::AddressKey(remote_addr);
     auto row = store_.Read([&](store::Db& db) {
-        return db.QueryOne("SELECT username, password_hash FROM users WHERE id = ?", {V(ctx.user_id)});
+        auto r = db.QueryOne("SELECT username, password_hash, disabled FROM users WHERE id = ?", {V(ctx.user_id)});
+        if (r) throttle_.RefuseIfLocked(db, {"user:" + r->Str(0), address_key});
+        return r;
     });
-    if (!row) throw Error::Unauthenticated("the account no longer exists");
-    if (!VerifyPassword(row->Str(1), current))
-        throw Error::InvalidInput("the current password is wrong", {{"current_password", "wrong"}});
-    CheckPasswordPolicy(new_password, row->Str(0));
+    if (!row || row->Int(2) != 0) throw Error::Unauthenticated("the account no longer exists or is disabled");
+    if (!VerifyPassword(row->Str(1), password)) {
+        throttle_.RecordFailure("user:" + row->Str(0), address_key);
+        throw Error::InvalidInput(field == "current_password" ? "the current password is wrong" : "the password is wrong",
+                                  {{field, "wrong"}});
+    }
+    return row->Str(0);
+}
+
+void AccountService::ChangeOwnPassword(const Context& ctx, const std::string& current, const std::string& new_password,
+                                       const std::string& keep_session_hash, const std::string& remote_addr) {
+    std::string username = ConfirmOwnPassword(ctx, current, remote_addr, "current_password");
+    CheckPasswordPolicy(new_password, username);
     std::string hash = HashPassword(new_password);
     store_.Write(ctx, [&](store::WriteTx& tx) {
         tx.Exec("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
                 {V(hash), V(time::NowUtc()), V(ctx.user_id)});
         RevokeSessions(tx, ctx.user_id, keep_session_hash);
-        tx.Log(ctx.org_id, "user", ctx.user_id, "change_password", nullptr, Json{{"username", row->Str(0)}});
+        LoginThrottle::Clear(tx, "user:" + username);
+        tx.Log(ctx.org_id, "user", ctx.user_id, "change_password", nullptr, Json{{"username", username}});
+    });
+}
+
+void AccountService::DisableOwnTotp(const Context& ctx, const std::string& password, const std::string& remote_addr) {
+    std::string username = ConfirmOwnPassword(ctx, password, remote_addr, "password");
+    store_.Write(ctx, [&](store::WriteTx& tx) {
+        auto u = LoadUser(tx, "id", ctx.user_id);
+        if (!u) throw Error::Unauthenticated("the account no longer exists");
+        tx.Exec("UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL WHERE id = ?", {V(u->id)});
+        LoginThrottle::Clear(tx, "user:" + username);
+        tx.Log(ctx.org_id, "user", u->id, "totp_disable", nullptr, UserJson(*u));
     });
 }
 
@@ -270,11 +302,11 @@ Membership AccountService::Grant(const Context& ctx, const std::string& username
     std::string name = NormaliseUsername(username);
     return store_.Write(ctx, [&](store::WriteTx& tx) {
         auto u = LoadUser(tx, "username", name);
-        if (!u) throw Error::NotFound(fmt::format("no account '{}'", name));
-        const Membership* existing = MembershipIn(*u, ctx.org_id);
-        // Only the local operator brings an account of another organisation in: anyone else would learn that
-        // the account exists.
-        if (!existing && !ctx.system) throw Error::NotFound(fmt::format("no account '{}' in this organisation", name));
+        const Membership* existing = u ? MembershipIn(*u, ctx.org_id) : nullptr;
+        // Only the local operator brings an account of another organisation in: to anyone else an account of
+        // another organisation is as absent as one that does not exist (same answer), or they would learn it.
+        if (!u && ctx.system) throw Error::NotFound(fmt::format("no account '{}'", name));
+        if (!existing && !ctx.system) throw NoAccountHere(name);
         Json before = existing ? Json{{"username", u->username}, {"role", RoleName(existing->role)}} : Json(nullptr);
         if (existing && existing->role == Role::kAdministrator && role != Role::kAdministrator)
             KeepAnAdministrator(ctx, tx, ctx.org_id, u->id);
@@ -296,12 +328,27 @@ void AccountService::Revoke(const Context& ctx, const std::string& username) {
     store_.Write(ctx, [&](store::WriteTx& tx) {
         auto u = LoadUser(tx, "username", name);
         const Membership* m = u ? MembershipIn(*u, ctx.org_id) : nullptr;
-        if (!m) throw Error::NotFound(fmt::format("no account '{}' in this organisation", name));
+        if (!m) throw NoAccountHere(name);
         if (m->role == Role::kAdministrator) KeepAnAdministrator(ctx, tx, ctx.org_id, u->id);
         tx.Exec("DELETE FROM memberships WHERE user_id = ? AND org_id = ?", {V(u->id), V(ctx.org_id)});
         tx.Log(ctx.org_id, "membership", u->id, "delete", Json{{"username", u->username}, {"role", RoleName(m->role)}},
                nullptr);
     });
+}
+
+std::vector<store::ChangeEntry> AccountService::SystemLog(const Context& ctx, store::LogQuery q) {
+    q.org_id = "";
+    q.condition.clear();
+    q.condition_params.clear();
+    if (!ctx.system) {
+        RequirePermission(ctx, Permission::kUsersAdmin);
+        q.condition =
+            "(entity = 'user' AND entity_id IN (SELECT user_id FROM memberships WHERE org_id = ?)) OR "
+            "(entity = 'login_throttle' AND entity_id IN (SELECT 'user:' || u.username FROM users u JOIN memberships "
+            "m ON m.user_id = u.id WHERE m.org_id = ?))";
+        q.condition_params = {V(ctx.org_id), V(ctx.org_id)};
+    }
+    return store_.Read([&](store::Db& db) { return store::ReadLog(db, q); });
 }
 
 TotpEnrolment AccountService::EnableTotp(const Context& ctx, const std::string& username) {

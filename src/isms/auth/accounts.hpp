@@ -17,8 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "isms/auth/throttle.hpp"
 #include "isms/core/context.hpp"
 #include "isms/core/time.hpp"
+#include "isms/store/change_log.hpp"
 #include "isms/store/store.hpp"
 
 namespace isms::auth {
@@ -55,7 +57,8 @@ struct TotpEnrolment {
 
 class AccountService {
 public:
-    explicit AccountService(store::Store& store) : store_(store) {}
+    // `throttle` (shared with SessionService) guards the checks of an account's current password.
+    AccountService(store::Store& store, LoginThrottle& throttle) : store_(store), throttle_(throttle) {}
 
     // Creates an account (and, with a role, its membership in ctx.org_id). Throws kInvalidInput (username,
     // password policy), kConflict (username taken), kForbidden.
@@ -71,13 +74,19 @@ public:
     void SetDisabled(const Context& ctx, const std::string& username, bool disabled);
     // Sets a new password (policy-checked), ends the account's sessions and clears its login throttle.
     void ResetPassword(const Context& ctx, const std::string& username, const std::string& new_password);
-    // The account holder changes their own password (ctx.user_id); needs the current one. Every other session
-    // of the account ends (all but the one whose id hash is `keep_session_hash`).
+    // The account holder changes their own password (ctx.user_id); needs the current one, checked under the
+    // login throttle (throttle.hpp) for the account and `remote_addr`: kRateLimited while either is locked
+    // (the password is not looked at), kInvalidInput (field "current_password") when it is wrong, which counts
+    // as a failed sign-in. Every other session of the account ends (all but the one whose id hash is
+    // `keep_session_hash`).
     void ChangeOwnPassword(const Context& ctx, const std::string& current, const std::string& new_password,
-                           const std::string& keep_session_hash = "");
+                           const std::string& keep_session_hash = "", const std::string& remote_addr = "");
+    // The account holder switches their own second factor off; needs the password, checked as by
+    // ChangeOwnPassword (kInvalidInput field "password" when wrong).
+    void DisableOwnTotp(const Context& ctx, const std::string& password, const std::string& remote_addr = "");
 
-    // True when the enabled account `username` has this password (no throttling: for the demo banner and
-    // re-authentication of a signed-in account).
+    // True when the enabled account `username` has this password. Not throttled: only for the demo banner
+    // (which checks the demo's own accounts at start); anything a client triggers goes through the throttle.
     bool CheckPassword(const std::string& username, const std::string& password);
 
     // Grants `role` in ctx.org_id, replacing the account's role there. Anyone but the local operator can only
@@ -85,6 +94,18 @@ public:
     Membership Grant(const Context& ctx, const std::string& username, Role role);
     // Removes the account's role in ctx.org_id.
     void Revoke(const Context& ctx, const std::string& username);
+
+    // Installation-wide change-log entries (written without an organisation: sign-ins, sign-outs, lockouts,
+    // account changes the local operator made without --org), filtered and paged as `q` says (its org_id and
+    // condition are set here). Who sees which (docs/security.md, "The installation-wide log"):
+    //   - the local operator (ctx.system): all of them;
+    //   - an administrator (users.admin in ctx.org_id): those about the accounts that are members of ctx.org_id
+    //     now: their sign-ins and sign-outs (entity "user"), lockouts of their usernames ("login_throttle",
+    //     "user:NAME") and changes to the accounts themselves; never lockouts of client addresses or of
+    //     usernames that are no member's (they tell of attempts on every organisation), nor the installation's
+    //     own entries (migrations, reference data);
+    //   - anyone else: kForbidden.
+    std::vector<store::ChangeEntry> SystemLog(const Context& ctx, store::LogQuery q);
 
     // Second factor. EnableTotp (local operator, or an administrator as for ResetPassword) switches it on at
     // once and returns the secret; the self-service pair BeginTotp/ConfirmTotp (ctx.user_id) switches it on
@@ -104,7 +125,11 @@ public:
 
 private:
     User RequireManageable(const Context& ctx, store::Db& db, const std::string& username);
+    // The signed-in account's username once `password` is its current one (throttled; see ChangeOwnPassword).
+    std::string ConfirmOwnPassword(const Context& ctx, const std::string& password, const std::string& remote_addr,
+                                   const std::string& field);
     store::Store& store_;
+    LoginThrottle& throttle_;
 };
 
 // The account's memberships, ordered by organisation slug.

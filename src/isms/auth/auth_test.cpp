@@ -1,5 +1,8 @@
 // Accounts, sessions, throttling and tokens on both backends, with a controllable clock.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "isms/auth/accounts.hpp"
 #include "isms/auth/password.hpp"
@@ -34,9 +37,10 @@ protected:
         store_ = store::Store::Open(db_->url(), {.create = true, .pool_size = 2});
         store_->Migrate();
         orgs_ = std::make_unique<org::OrganisationService>(*store_);
-        accounts_ = std::make_unique<AccountService>(*store_);
         auto clock = [this] { return now_; };
-        sessions_ = std::make_unique<SessionService>(*store_, clock);
+        throttle_ = std::make_unique<LoginThrottle>(*store_, clock);
+        accounts_ = std::make_unique<AccountService>(*store_, *throttle_);
+        sessions_ = std::make_unique<SessionService>(*store_, *throttle_, clock);
         tokens_ = std::make_unique<TokenService>(*store_, clock);
         a_ = orgs_->Create(Context::System(), "Acme AB").id;
         b_ = orgs_->Create(Context::System(), "Beta AB").id;
@@ -66,6 +70,7 @@ protected:
     std::unique_ptr<store::testing_support::TempDatabase> db_;
     std::unique_ptr<store::Store> store_;
     std::unique_ptr<org::OrganisationService> orgs_;
+    std::unique_ptr<LoginThrottle> throttle_;
     std::unique_ptr<AccountService> accounts_;
     std::unique_ptr<SessionService> sessions_;
     std::unique_ptr<TokenService> tokens_;
@@ -124,8 +129,111 @@ TEST_P(AuthTest, AccountLocksWithExponentialBackOffAndTheLockIsLogged) {
     EXPECT_EQ(CountLog("login_throttle", "lockout"), 2);
 }
 
+TEST_P(AuthTest, ADisabledAccountWithItsPasswordIsAnsweredLikeAWrongPasswordAndCounted) {
+    Add(a_, "carl", Role::kViewer);
+    accounts_->SetDisabled(As("anna"), "carl", true);
+    auto message = [&](const std::string& password) {
+        try {
+            Login("carl", password);
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::kUnauthenticated);
+            EXPECT_TRUE(e.details().empty()) << "no detail may tell the password was right";
+            return std::string(e.what());
+        }
+        ADD_FAILURE() << "a disabled account signed in";
+        return std::string();
+    };
+    EXPECT_EQ(message(kPassword), message("wrong-password-here"));
+    for (int i = 0; i < 3; ++i) message(kPassword);
+    // Five failures in a row (two wrong, three right but disabled): the account is locked like any other.
+    EXPECT_EQ(CountLog("login_throttle", "lockout"), 1);
+    EXPECT_EQ(CodeOf([&] { Login("carl"); }), ErrorCode::kRateLimited);
+}
+
+TEST_P(AuthTest, CheckingTheCurrentPasswordIsThrottledLikeSigningIn) {
+    auto ctx = As("anna");
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(CodeOf([&] { accounts_->ChangeOwnPassword(ctx, "wrong-password-here", "second-otter-sings-43", "",
+                                                              "10.0.0.5"); }),
+                  ErrorCode::kInvalidInput);
+    EXPECT_EQ(CodeOf([&] { accounts_->DisableOwnTotp(ctx, "wrong-password-here", "10.0.0.5"); }),
+              ErrorCode::kInvalidInput);  // the 5th failure: locked
+    EXPECT_EQ(CountLog("login_throttle", "lockout"), 1);
+    // Locked: the right password is not looked at, by either door, nor by the sign-in form.
+    EXPECT_EQ(CodeOf([&] { accounts_->ChangeOwnPassword(ctx, kPassword, "second-otter-sings-43", "", "10.0.0.6"); }),
+              ErrorCode::kRateLimited);
+    EXPECT_EQ(CodeOf([&] { accounts_->DisableOwnTotp(ctx, kPassword, "10.0.0.6"); }), ErrorCode::kRateLimited);
+    EXPECT_EQ(CodeOf([&] { Login("anna", kPassword, "", "10.0.0.6"); }), ErrorCode::kRateLimited);
+    now_ += 6s;
+    EXPECT_NO_THROW(accounts_->ChangeOwnPassword(ctx, kPassword, "second-otter-sings-43", "", "10.0.0.6"));
+    // The success cleared the count: one failure does not lock again.
+    EXPECT_EQ(CodeOf([&] { accounts_->DisableOwnTotp(ctx, kPassword, "10.0.0.6"); }), ErrorCode::kInvalidInput);
+    EXPECT_NO_THROW(accounts_->DisableOwnTotp(ctx, "second-otter-sings-43", "10.0.0.6"));
+    EXPECT_EQ(CountLog("login_throttle", "lockout"), 1);
+}
+
+TEST_P(AuthTest, AnAccountOfAnotherOrganisationIsAnsweredLikeOneThatDoesNotExist) {
+    // bert administers Beta; anna is Acme's, "nobody" exists nowhere.
+    auto bert = As("bert");
+    auto answer = [&](auto&& op) {
+        try {
+            op();
+        } catch (const Error& e) {
+            return fmt::format("{} {}", static_cast<int>(e.code()), e.what());
+        }
+        return std::string("no error");
+    };
+    auto same = [&](auto&& op) {
+        std::string real = answer([&] { op("anna"); }), fake = answer([&] { op("nobody"); });
+        std::string normalised = real;
+        if (auto pos = normalised.find("anna"); pos != std::string::npos) normalised.replace(pos, 4, "nobody");
+        EXPECT_EQ(normalised, fake) << real;
+        EXPECT_NE(real, "no error");
+    };
+    same([&](const std::string& n) { accounts_->Grant(bert, n, Role::kViewer); });
+    same([&](const std::string& n) { accounts_->Revoke(bert, n); });
+    same([&](const std::string& n) { accounts_->SetDisabled(bert, n, true); });
+    same([&](const std::string& n) { accounts_->ResetPassword(bert, n, "second-otter-sings-43"); });
+    same([&](const std::string& n) { accounts_->EnableTotp(bert, n); });
+    same([&](const std::string& n) { accounts_->DisableTotp(bert, n); });
+    EXPECT_FALSE(accounts_->Find(bert, "anna"));
+}
+
+TEST_P(AuthTest, TheInstallationWideLogShowsAdministratorsWhatConcernsTheirMembers) {
+    Add(a_, "vera", Role::kViewer);
+    Login("anna");
+    Login("bert");
+    for (int i = 0; i < 5; ++i) EXPECT_ANY_THROW(Login("vera", "wrong-password-here", "", "192.0.2.9"));  // locks vera
+    for (int i = 0; i < 5; ++i) EXPECT_ANY_THROW(Login("nobody", "wrong-password-here", "", "192.0.2.9"));
+    throttle_->SetPolicy({.address_free = 3});
+    EXPECT_ANY_THROW(Login("bert", "wrong-password-here", "", "192.0.2.9"));  // locks the address
+    auto seen = [&](const Context& ctx) {
+        std::set<std::string> out;
+        for (const auto& e : accounts_->SystemLog(ctx, {.limit = 100, .newest_first = true})) {
+            EXPECT_EQ(e.org_id, "");
+            std::string who = e.entity == "user" ? accounts_->FindById(e.entity_id)->username : e.entity_id;
+            out.insert(e.op + " " + who);
+        }
+        return out;
+    };
+    auto anna = seen(As("anna"));
+    EXPECT_TRUE(anna.count("login anna"));
+    EXPECT_TRUE(anna.count("lockout user:vera"));
+    EXPECT_FALSE(anna.count("login bert")) << "another organisation's member";
+    EXPECT_FALSE(anna.count("lockout user:nobody")) << "a name that is no member's";
+    EXPECT_FALSE(anna.count("lockout addr:192.0.2.9")) << "an address tells of attempts on everyone";
+    auto bert = seen(As("bert"));
+    EXPECT_TRUE(bert.count("login bert"));
+    EXPECT_FALSE(bert.count("login anna"));
+    EXPECT_FALSE(bert.count("lockout user:vera"));
+    auto all = seen(Context::System());
+    for (const char* e : {"login anna", "login bert", "lockout user:vera", "lockout user:nobody", "lockout addr:192.0.2.9"})
+        EXPECT_TRUE(all.count(e)) << e;
+    EXPECT_EQ(CodeOf([&] { accounts_->SystemLog(As("vera"), {}); }), ErrorCode::kForbidden);
+}
+
 TEST_P(AuthTest, AnAddressTryingManyAccountsIsThrottled) {
-    sessions_->SetThrottle({.account_free = 5, .address_free = 8});
+    throttle_->SetPolicy({.account_free = 5, .address_free = 8});
     for (int i = 0; i < 8; ++i)
         EXPECT_EQ(CodeOf([&] { Login("guess" + std::to_string(i), "wrong-password-here", "", "192.0.2.7"); }),
                   ErrorCode::kUnauthenticated);
@@ -295,7 +403,7 @@ TEST_P(AuthTest, ATokenNeverOutlivesItsCreatorsRights) {
 TEST_P(AuthTest, CachedCredentialsFollowEveryChangeMadeElsewhere) {
     auto clock = [this] { return now_; };
     TokenService other_tokens(*store_, clock);
-    SessionService other_sessions(*store_, clock);
+    SessionService other_sessions(*store_, *throttle_, clock);
     auto t = tokens_->Create(As("anna"), {"ci", Role::kViewer, 1h});
     Add(a_, "mats", Role::kIsmsManager);
     auto mt = tokens_->Create(As("mats"), {"mats-ci", Role::kIsmsManager, 1h});
@@ -343,7 +451,7 @@ TEST_P(AuthTest, CachedCredentialsFollowEveryChangeMadeElsewhere) {
 TEST_P(AuthTest, ASessionRefreshedElsewhereIsNotIdleAndAnIdleOneEnds) {
     sessions_->SetPolicy({.idle = 4min, .absolute = 20min});
     auto clock = [this] { return now_; };
-    SessionService other(*store_, clock);
+    SessionService other(*store_, *throttle_, clock);
     other.SetPolicy({.idle = 4min, .absolute = 20min});
     auto s = Login("anna");
     ASSERT_TRUE(other.Authenticate(s.id));  // cached by `other` with the sign-in time as last seen

@@ -8,6 +8,7 @@
 #include "isms/auth/totp.hpp"
 #include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
+#include "isms/core/logging.hpp"
 
 namespace isms::auth {
 
@@ -30,17 +31,6 @@ time::Clock::time_point ParseOr(const std::string& s, time::Clock::time_point de
     return tp ? *tp : def;
 }
 
-// Throttle key of a username as typed: its normal form when valid, else a bounded lower-case copy.
-std::string UserKey(const std::string& username) {
-    try {
-        return "user:" + AccountService::NormaliseUsername(username);
-    } catch (const Error&) {
-        std::string s = username.substr(0, 64);
-        std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        return "user:" + s;
-    }
-}
-
 }  // namespace
 
 std::string SessionService::HashId(const std::string& session_id) { return crypto::Sha256Hex(session_id); }
@@ -49,42 +39,14 @@ std::string SessionService::CsrfToken(const std::string& session_id) {
     return crypto::Sha256Hex("isms-csrf\n" + session_id);
 }
 
-void SessionService::RecordFailure(const std::string& user_key, const std::string& addr_key) {
-    auto now = now_();
-    std::string now_s = time::FormatUtc(now);
-    store_.Write(Context::System(), [&](store::WriteTx& tx) {
-        for (const auto& [key, free] : {std::pair{user_key, throttle_.account_free},
-                                        std::pair{addr_key, throttle_.address_free}}) {
-            auto r = tx.QueryOne("SELECT failures, last_failure_at, locked_until FROM login_throttle WHERE "
-                                 "throttle_key = ?",
-                                 {V(key)});
-            int64_t failures = 0;
-            if (r && now - ParseOr(r->Str(1), now) < throttle_.forget_after) failures = r->Int(0);
-            ++failures;
-            std::optional<std::string> locked_until;
-            if (failures >= free) {
-                int64_t exp = std::min<int64_t>(failures - free, 20);
-                auto lock = std::min<std::chrono::seconds>(throttle_.first_lock * (int64_t{1} << exp), throttle_.max_lock);
-                locked_until = time::FormatUtc(now + lock);
-                tx.Log("", "login_throttle", key, "lockout", nullptr,
-                       Json{{"failures", failures}, {"locked_until", *locked_until}, {"seconds", lock.count()}});
-            }
-            tx.Exec("DELETE FROM login_throttle WHERE throttle_key = ?", {V(key)});
-            tx.Exec("INSERT INTO login_throttle (throttle_key, failures, last_failure_at, locked_until) VALUES (?, ?, "
-                    "?, ?)",
-                    {V(key), V(failures), V(now_s), V(locked_until)});
-        }
-    });
-}
-
 Session SessionService::Login(const LoginRequest& req) {
     if (req.username.empty() || req.username.size() > 256)
         throw Error::InvalidInput("give a username", {{"username", "required"}});
     if (req.password.size() > kMaxPasswordBytes)
         throw Error::InvalidInput("the password is too long", {{"password", "too long"}});
     auto now = now_();
-    std::string user_key = UserKey(req.username);
-    std::string addr_key = "addr:" + (req.remote_addr.empty() ? std::string("-") : req.remote_addr.substr(0, 64));
+    std::string user_key = LoginThrottle::AccountKey(req.username);
+    std::string addr_key = LoginThrottle::AddressKey(req.remote_addr);
 
     struct Account {
         std::string id, username, hash, totp_secret;
@@ -92,34 +54,27 @@ Session SessionService::Login(const LoginRequest& req) {
         int64_t totp_last_step = 0;
     };
     std::optional<Account> account;
-    std::optional<time::Clock::time_point> locked;
     store_.Read([&](store::Db& db) {
-        for (const auto& key : {user_key, addr_key}) {
-            auto r = db.QueryOne("SELECT locked_until FROM login_throttle WHERE throttle_key = ?", {V(key)});
-            if (!r || r->IsNull(0)) continue;
-            auto until = time::ParseUtc(r->Str(0));
-            if (until && *until > now && (!locked || *until > *locked)) locked = until;
-        }
+        throttle_.RefuseIfLocked(db, {user_key, addr_key});
         auto r = db.QueryOne("SELECT id, username, password_hash, disabled, totp_secret, totp_last_step FROM users "
                              "WHERE username = ?",
                              {V(user_key.substr(5))});
         if (r) account = Account{r->Str(0), r->Str(1), r->Str(2), r->Str(4), r->Int(3) != 0, r->Int(5)};
     });
-    if (locked) {
-        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*locked - now).count();
-        auto secs = (ms + 999) / 1000;
-        throw Error(ErrorCode::kRateLimited,
-                    fmt::format("too many failed sign-ins: try again in {} seconds", secs),
-                    {{"retry_after", std::to_string(secs)}});
-    }
-
     bool ok = false;
     if (!account) {
         SpendVerificationTime(req.password);
     } else {
         ok = VerifyPassword(account->hash, req.password);
     }
-    if (ok && account->disabled) throw Error::Unauthenticated("this account is disabled");
+    if (ok && account->disabled) {
+        // The same answer as a wrong password (and counted as a failure): the right password of a disabled
+        // account must not be confirmed to whoever tries it. The server's log says why.
+        logging::Event(logging::Level::kWarn, "sign-in refused",
+                       {{"reason", "account disabled"}, {"username", account->username},
+                        {"remote_addr", req.remote_addr.substr(0, 64)}});
+        ok = false;
+    }
     std::optional<int64_t> totp_step;
     if (ok && !account->totp_secret.empty()) {
         if (req.totp.empty())
@@ -129,7 +84,7 @@ Session SessionService::Login(const LoginRequest& req) {
         ok = totp_step.has_value();
     }
     if (!ok) {
-        RecordFailure(user_key, addr_key);
+        throttle_.RecordFailure(user_key, addr_key);
         throw Error::Unauthenticated("wrong username, password or one-time code");
     }
 
@@ -144,7 +99,7 @@ Session SessionService::Login(const LoginRequest& req) {
     ctx.actor = "user:" + account->username;
     ctx.user_id = account->id;
     store_.Write(ctx, [&](store::WriteTx& tx) {
-        tx.Exec("DELETE FROM login_throttle WHERE throttle_key = ?", {V(user_key)});
+        LoginThrottle::Clear(tx, user_key);
         tx.Exec("DELETE FROM sessions WHERE expires_at < ? OR revoked_at IS NOT NULL",
                 {V(time::FormatUtc(now - std::chrono::hours(24)))});
         if (totp_step) tx.Exec("UPDATE users SET totp_last_step = ? WHERE id = ?", {V(*totp_step), V(account->id)});

@@ -5,12 +5,10 @@
 // sign-in, when its account is disabled, and when the password is reset. The CSRF token of a session is
 // derived from its id (CsrfToken), so it needs no storage and dies with the session.
 //
-// Throttling (per account and per client address, in the store so that several servers share it): after
-// `account_free` (resp. `address_free`) failures in a row, every further failure locks the key for
-// first_lock · 2^(failures − free), at most `max_lock`; a locked key is refused with kRateLimited without
-// looking at the password. Failures older than `forget_after` are forgotten; a successful sign-in clears the
-// account's count. Each lock is written to the change log (entity "login_throttle", op "lockout"); sign-ins
-// and sign-outs are logged too (entity "user", ops "login", "logout").
+// Throttling (per account and per client address) is LoginThrottle's (throttle.hpp), shared with the checks of
+// the current password in AccountService. A disabled account is refused exactly like a wrong password (and
+// counted as a failure); the server log records why. Sign-ins and sign-outs are written to the change log
+// (entity "user", ops "login", "logout"; installation-wide entries without an organisation).
 //
 // Thread-safe; the policies are set once before serving.
 #pragma once
@@ -22,24 +20,15 @@
 
 #include "isms/auth/accounts.hpp"
 #include "isms/auth/principal_cache.hpp"
+#include "isms/auth/throttle.hpp"
 #include "isms/core/time.hpp"
 #include "isms/store/store.hpp"
 
 namespace isms::auth {
 
-using NowFn = std::function<time::Clock::time_point()>;
-
 struct SessionPolicy {
     std::chrono::seconds idle{std::chrono::minutes(30)};
     std::chrono::seconds absolute{std::chrono::hours(12)};
-};
-
-struct ThrottlePolicy {
-    int account_free = 5;
-    int address_free = 20;
-    std::chrono::seconds first_lock{5};
-    std::chrono::seconds max_lock{std::chrono::minutes(15)};
-    std::chrono::seconds forget_after{std::chrono::hours(1)};
 };
 
 struct LoginRequest {
@@ -62,16 +51,17 @@ struct Session {
 
 class SessionService {
 public:
-    explicit SessionService(store::Store& store, NowFn now = [] { return time::Clock::now(); })
-        : store_(store), now_(std::move(now)) {}
+    // `throttle` is shared with AccountService and outlives this service.
+    SessionService(store::Store& store, LoginThrottle& throttle, NowFn now = [] { return time::Clock::now(); })
+        : store_(store), throttle_(throttle), now_(std::move(now)) {}
 
     void SetPolicy(const SessionPolicy& p) { policy_ = p; }
-    void SetThrottle(const ThrottlePolicy& t) { throttle_ = t; }
     const SessionPolicy& policy() const { return policy_; }
 
     // Checks the credentials and opens a session. Throws kRateLimited (detail "retry_after" holds the
-    // seconds), kUnauthenticated ("wrong username, password or one-time code"; detail field "totp" =
-    // "required" when the password was right and the account needs a code), kInvalidInput (malformed input).
+    // seconds), kUnauthenticated ("wrong username, password or one-time code", also for a disabled account;
+    // detail field "totp" = "required" when the password was right and the enabled account needs a code),
+    // kInvalidInput (malformed input).
     Session Login(const LoginRequest& req);
     // The live session with this id, or nullopt (unknown, revoked, idle or expired, account disabled).
     // Refreshes the last-seen time (at most once a minute, or a quarter of the idle limit if shorter, per
@@ -84,11 +74,10 @@ public:
     static std::string CsrfToken(const std::string& session_id);
 
 private:
-    void RecordFailure(const std::string& user_key, const std::string& addr_key);
     store::Store& store_;
+    LoginThrottle& throttle_;
     NowFn now_;
     SessionPolicy policy_;
-    ThrottlePolicy throttle_;
     PrincipalCache<Session> cache_;  // the secret `id` is never stored in it
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/ioctl.h>
+#include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -37,11 +38,27 @@ Context CliContext(app::App& app, const Globals& g, bool org_optional) {
     return LocalOperator(org_optional && g.org.empty() ? std::string() : app.organisations().Resolve(g.org).id);
 }
 
+namespace {
+// Who runs the command, for the change log: the system's name for the process's user (getpwuid, so a container
+// running as root says "root"), else $USER or $LOGNAME, else the numeric uid ("uid-1000") when the user has no
+// name at all (an arbitrary uid in a container).
+std::string OperatorName() {
+    uid_t uid = getuid();
+    std::vector<char> buf(16384);
+    passwd pw{};
+    passwd* found = nullptr;
+    if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found && found->pw_name && *found->pw_name)
+        return found->pw_name;
+    for (const char* var : {"USER", "LOGNAME"})
+        if (const char* v = std::getenv(var); v && *v) return v;
+    return "uid-" + std::to_string(uid);
+}
+}  // namespace
+
 Context LocalOperator(std::string org_id) {
     Context c;
     c.org_id = std::move(org_id);
-    const char* user = std::getenv("USER");
-    c.actor = std::string("cli:") + (user && *user ? user : std::to_string(getuid()));
+    c.actor = "cli:" + OperatorName();
     // The local operator holds the database file and so every right over it.
     c.role = Role::kAdministrator;
     c.system = true;

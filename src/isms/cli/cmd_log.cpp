@@ -1,4 +1,4 @@
-// isms log verify | show
+// isms log verify | show [--system]
 #include <fmt/format.h>
 
 #include "isms/cli/cli.hpp"
@@ -39,17 +39,28 @@ void RegisterLog(CLI::App& root, Globals& g) {
     static std::string entity, id;
     static int64_t after = 0;
     static int limit = 50;
+    static bool system = false;
     show->add_option("--entity", entity, "only this entity type (e.g. control_override, view)");
     show->add_option("--id", id, "only this entity id");
     show->add_option("--after", after, "entries after this sequence number");
     show->add_option("--limit", limit, "at most this many entries")->capture_default_str();
+    show->add_flag("--system", system,
+                   "the installation-wide entries instead (sign-ins, sign-outs, lockouts, migrations): all of them for "
+                   "the local operator; with --as/--token, those about the organisation's members (users.admin)");
     show->callback([&g] {
         auto app = OpenApp(g);
-        auto ctx = CliContext(*app, g);
-        RequirePermission(ctx, Permission::kLogVerify);
-        auto entries = app->store().Read([&](store::Db& db) {
-            return store::ReadLog(db, {ctx.org_id, entity, id, after, limit});
-        });
+        std::vector<store::ChangeEntry> entries;
+        if (system) {
+            auto ctx = CliContext(*app, g, /*org_optional=*/true);
+            entries = app->accounts().SystemLog(ctx, {.entity = entity, .entity_id = id, .after_seq = after,
+                                                      .limit = limit});
+        } else {
+            auto ctx = CliContext(*app, g);
+            RequirePermission(ctx, Permission::kLogVerify);
+            entries = app->store().Read([&](store::Db& db) {
+                return store::ReadLog(db, {ctx.org_id, entity, id, after, limit});
+            });
+        }
         io::Table t{{"seq", "at", "actor", "op", "entity", "id"}, {}};
         for (const auto& e : entries)
             t.rows.push_back({std::to_string(e.seq), e.at, e.actor, e.op, e.entity, e.entity_id});

@@ -7,6 +7,7 @@
 
 #include "isms/cli/cli.hpp"
 #include "isms/core/error.hpp"
+#include "isms/core/nesting.hpp"
 #include "isms/quant/quant_service.hpp"
 
 namespace isms::cli {
@@ -22,11 +23,7 @@ Json ReadJsonFile(const std::string& path) {
         if (!in) throw Error::NotFound("cannot read " + path);
         text.assign(std::istreambuf_iterator<char>(in), {});
     }
-    try {
-        return Json::parse(text);
-    } catch (const Json::parse_error& e) {
-        throw Error::InvalidInput(fmt::format("{} is not valid JSON (at byte {}): {}", path, e.byte, e.what()));
-    }
+    return ParseUserJson(text, path);
 }
 
 std::string Money(double v) { return fmt::format("{:.0f}", v); }

@@ -9,6 +9,7 @@
 
 #include "isms/cli/cli.hpp"
 #include "isms/core/error.hpp"
+#include "isms/core/nesting.hpp"
 #include "isms/records/service.hpp"
 #include "isms/records/values.hpp"
 
@@ -38,11 +39,7 @@ std::optional<int64_t> IfVersion() {
 Json DataFromOptions(const records::RecordType& t) {
     Json data = Json::object();
     if (!Opt().json_file.empty()) {
-        try {
-            data = Json::parse(ReadInput(Opt().json_file));
-        } catch (const Json::parse_error& e) {
-            throw Error::InvalidInput(fmt::format("{} is not valid JSON (at byte {})", Opt().json_file, e.byte));
-        }
+        data = ParseUserJson(ReadInput(Opt().json_file), Opt().json_file);
         if (data.is_object() && data.contains("data")) data = data["data"];
         if (!data.is_object()) throw Error::InvalidInput(fmt::format("{} must hold a JSON object of fields",
                                                                      Opt().json_file));

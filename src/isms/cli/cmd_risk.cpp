@@ -10,6 +10,7 @@
 #include "isms/risk/select.hpp"
 #include "isms/cli/options.hpp"
 #include "isms/core/error.hpp"
+#include "isms/core/nesting.hpp"
 #include "isms/core/time.hpp"
 #include "isms/risk/reports.hpp"
 
@@ -18,14 +19,6 @@ namespace isms::cli {
 namespace {
 
 using risk::Risk;
-
-Json ParseJson(const std::string& text, const std::string& what) {
-    try {
-        return Json::parse(text);
-    } catch (const Json::parse_error& e) {
-        throw Error::InvalidInput(fmt::format("{} is not valid JSON (at byte {})", what, e.byte));
-    }
-}
 
 std::string Score(const std::optional<risk::Score>& s) {
     return s ? fmt::format("{}×{} {}", s->likelihood, s->consequence, s->level) : "";
@@ -181,7 +174,7 @@ void RegisterCriteria(CLI::App* risk, Globals& g) {
     set->callback([&g, file, expect] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
-        auto c = app->risk_criteria().Set(ctx, risk::RiskCriteria::FromJson(ParseJson(ReadInput(*file), *file)),
+        auto c = app->risk_criteria().Set(ctx, risk::RiskCriteria::FromJson(ParseUserJson(ReadInput(*file), *file)),
                                           expect->get());
         Say(g, fmt::format("stored risk criteria version {}", c.version));
     });
@@ -296,7 +289,7 @@ void RegisterRegister(CLI::App* risk, Globals& g) {
         if (std::filesystem::path(*file).extension() == ".csv") {
             items = risk::RisksFromCsv(text);
         } else {
-            items = risk::RisksFromJson(ParseJson(text, *file));
+            items = risk::RisksFromJson(ParseUserJson(text, *file));
         }
         auto made = app->risks().CreateMany(ctx, items);
         Say(g, fmt::format("imported {} risks ({} … {})", made.size(), made.empty() ? "" : made.front().id,

@@ -10,6 +10,7 @@
 
 #include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
+#include "isms/core/nesting.hpp"
 #include "isms/oscal/markup.hpp"
 #include "isms/oscal/metaschema.hpp"
 
@@ -617,7 +618,7 @@ public:
             if (it == v.end()) continue;
             std::string p = Pointer(path, m.json);
             if (m.prose) {
-                markup::ToXml(markup::ParseMarkdown(it->get<std::string>(), true), el);
+                markup::ToXml(Markdown(it->get<std::string>(), true, p), el);
                 continue;
             }
             if (m.many) {
@@ -638,21 +639,21 @@ private:
         if (m.def)
             Assembly(el, v, *m.def, path);
         else
-            Scalar(el, v, m.kind);
+            Scalar(el, v, m.kind, path);
     }
 
     void Field(pugi::xml_node el, const Json& v, const ms::Def& def, const std::string& path) {
-        if (def.flags.empty()) return Scalar(el, v, def.kind);
+        if (def.flags.empty()) return Scalar(el, v, def.kind, path);
         if (!v.is_object()) throw Bad(path, "expected an object");
         for (const auto& f : def.flags)
             if (auto it = v.find(f.name); it != v.end()) el.append_attribute(f.name.c_str()).set_value(ScalarText(*it).c_str());
-        if (auto it = v.find(def.value_key); it != v.end()) Scalar(el, *it, def.kind);
+        if (auto it = v.find(def.value_key); it != v.end()) Scalar(el, *it, def.kind, Pointer(path, def.value_key));
     }
 
-    static void Scalar(pugi::xml_node el, const Json& v, ms::ValueKind kind) {
+    static void Scalar(pugi::xml_node el, const Json& v, ms::ValueKind kind, const std::string& path) {
         if (kind == ms::ValueKind::kMarkupLine || kind == ms::ValueKind::kMarkupMultiline) {
             bool multi = kind == ms::ValueKind::kMarkupMultiline;
-            markup::ToXml(markup::ParseMarkdown(v.is_string() ? v.get<std::string>() : ScalarText(v), multi), el);
+            markup::ToXml(Markdown(v.is_string() ? v.get<std::string>() : ScalarText(v), multi, path), el);
             return;
         }
         el.append_child(pugi::node_pcdata).set_value(ScalarText(v).c_str());
@@ -666,6 +667,14 @@ private:
 
     static Error Bad(const std::string& path, const std::string& msg) {
         return Error::InvalidInput(fmt::format("cannot write OSCAL XML: {}: {}", path, msg), {{.field = path, .message = msg}});
+    }
+    // Markdown read for XML; a refusal (nesting too deep) names the value's place in the document.
+    static markup::Markup Markdown(const std::string& md, bool multiline, const std::string& path) {
+        try {
+            return markup::ParseMarkdown(md, multiline);
+        } catch (const Error& e) {
+            throw Bad(path, e.what());
+        }
     }
 };
 
@@ -795,6 +804,20 @@ size_t InvalidUtf8(std::string_view s) {
     return std::string_view::npos;
 }
 
+void CheckNesting(std::string_view text, Format format, std::string_view source) {
+    switch (format) {
+        case Format::kJson: CheckJsonNesting(text, source); return;
+        case Format::kXml: CheckXmlNesting(text, source); return;
+        case Format::kYaml:
+            try {
+                CheckYamlNesting(text, source);
+            } catch (const YAML::Exception&) {
+                // Malformed: ReadYaml says where.
+            }
+            return;
+    }
+}
+
 Document Read(std::string_view text, Format format, std::string_view source) {
     // OSCAL documents are UTF-8 (JSON's parser checks its own input).
     if (format != Format::kJson) {
@@ -804,6 +827,7 @@ Document Read(std::string_view text, Format format, std::string_view source) {
                                       {{.message = "not valid UTF-8", .line = line, .column = col}});
         }
     }
+    CheckNesting(text, format, source);
     switch (format) {
         case Format::kJson: return ReadJson(text, source);
         case Format::kXml: return ReadXml(text, source);

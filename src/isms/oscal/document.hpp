@@ -60,7 +60,11 @@ struct Document {
     std::string_view Name() const { return ModelName(model); }
 };
 
-// Parses `text` in `format`. `source` names the input in error messages (a file name).
+// Refuses `text` when it nests deeper than kMaxNesting levels in `format` (isms/core/nesting.hpp): kInvalidInput
+// naming `source`, line and column. Malformed text passes (the reader reports it). Read calls it first.
+void CheckNesting(std::string_view text, Format format, std::string_view source);
+// Parses `text` in `format`. `source` names the input in error messages (a file name). Throws kInvalidInput
+// for malformed text, text that is not UTF-8, nesting deeper than kMaxNesting, and what is not OSCAL.
 Document Read(std::string_view text, Format format, std::string_view source = "input");
 // Reads a file; the format comes from the extension or, failing that, from the content. Throws kNotFound
 // when the file does not exist.

@@ -115,6 +115,27 @@ TEST(DocumentTest, BadInputIsAClearErrorWithItsLocation) {
     EXPECT_NE(unknown.find("element <paragraph> is not allowed in <control>"), std::string::npos) << unknown;
     std::string type = ErrorOf(bad / "wrong-value-type.json");
     EXPECT_NE(type.find("/catalog/metadata/title: expected a string"), std::string::npos) << type;
+    // Parts within parts, 70 deep: refused before any reader recurses (isms/core/nesting.hpp), with the place.
+    EXPECT_NE(ErrorOf(bad / "nested-too-deep.json").find("nested-too-deep.json is nested deeper than 64 levels at line "
+                                                         "3, column 810"),
+              std::string::npos);
+    EXPECT_NE(ErrorOf(bad / "nested-too-deep.xml").find("nested-too-deep.xml is nested deeper than 64 levels at line "
+                                                        "4, column 1117"),
+              std::string::npos);
+    EXPECT_NE(ErrorOf(bad / "nested-too-deep.yaml").find("nested-too-deep.yaml is nested deeper than 64 levels at line "
+                                                         "72, column 129"),
+              std::string::npos);
+    // Prose of 70 nested block quotes: read as JSON, refused where the Markdown is read (writing XML).
+    auto prose = ReadFile(bad / "markup-nested-too-deep.json");
+    try {
+        Write(prose, Format::kXml);
+        ADD_FAILURE() << "Markdown nested 70 deep was written";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
+        EXPECT_NE(std::string(e.what()).find("/catalog/groups/0/parts/0/prose: the markup \">>>"), std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("nested deeper than 64 levels"), std::string::npos) << e.what();
+    }
 }
 
 }  // namespace

@@ -1,13 +1,42 @@
 #include "isms/oscal/markup.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <regex>
 #include <set>
 
+#include "isms/core/error.hpp"
+#include "isms/core/nesting.hpp"
+
 namespace isms::oscal::markup {
 
 namespace {
+
+// The Markdown reader recurses once per block quote, nested list, link label and emphasis: like every reader
+// of user text (isms/core/nesting.hpp) it stops at kMaxNesting levels. The count lives in the thread, for the
+// one ParseMarkdown call running on it (the recursion below has no other state to carry it in).
+thread_local int markdown_depth = 0;
+thread_local std::string_view markdown_text;
+
+class NestingGuard {
+public:
+    NestingGuard() {
+        if (++markdown_depth > kMaxNesting) {
+            --markdown_depth;
+            std::string opening(markdown_text.substr(0, 24));
+            throw Error::InvalidInput(
+                fmt::format("the markup \"{}{}\" is nested deeper than {} levels: isms reads at most {} levels of block "
+                            "quotes, lists, links and emphasis",
+                            opening, markdown_text.size() > 24 ? "…" : "", kMaxNesting, kMaxNesting),
+                {{.message = fmt::format("nested deeper than {} levels", kMaxNesting)}});
+        }
+    }
+    ~NestingGuard() { --markdown_depth; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+};
 
 const std::set<std::string, std::less<>> kBlock = {"p",  "h1", "h2", "h3",  "h4",         "h5",    "h6", "ul",
                                                    "ol", "li", "pre", "blockquote", "table", "tr", "th",
@@ -101,6 +130,7 @@ std::string Unescape(std::string_view s) {
 }
 
 void ParseInline(std::string_view s, Markup& out) {
+    NestingGuard guard;
     std::string buf;
     auto flush = [&] {
         if (!buf.empty()) out.push_back(Text(std::move(buf)));
@@ -309,6 +339,7 @@ std::vector<std::string> SplitRow(std::string_view row) {
 
 // A list starting at lines[i] with its markers at `indent`.
 Node ParseList(const std::vector<Line>& lines, size_t& i, int indent) {
+    NestingGuard guard;
     ListMarker first;
     ListItem(lines[i].text, &first);
     Node list = Element(first.ordered ? "ol" : "ul");
@@ -349,6 +380,7 @@ Node ParseList(const std::vector<Line>& lines, size_t& i, int indent) {
 }
 
 Markup ParseBlocks(const std::vector<Line>& lines) {
+    NestingGuard guard;
     Markup out;
     size_t i = 0;
     while (i < lines.size()) {
@@ -762,6 +794,8 @@ bool IsBlockElement(std::string_view name) {
 }
 
 Markup ParseMarkdown(std::string_view md, bool multiline) {
+    // Outermost call on this thread: count from zero (a previous call that threw has unwound its guards).
+    markdown_text = md;
     Markup out;
     if (multiline) return ParseBlocks(SplitLines(md));
     ParseInline(md, out);

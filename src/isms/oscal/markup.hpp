@@ -32,6 +32,8 @@ struct Node {
 };
 using Markup = std::vector<Node>;
 
+// Throws kInvalidInput for Markdown nested deeper than kMaxNesting levels (block quotes, lists, links, emphasis;
+// isms/core/nesting.hpp): the reader recurses per level.
 Markup ParseMarkdown(std::string_view md, bool multiline);
 std::string ToMarkdown(const Markup& m, bool multiline);
 

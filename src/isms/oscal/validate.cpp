@@ -457,6 +457,8 @@ std::vector<ValidationIssue> RuleIssues(const Document& doc, const std::filesyst
 
 ValidationReport ValidateText(std::string_view text, Format format, const std::filesystem::path& base_dir,
                               std::string_view source) {
+    // Nesting too deep for the readers is refused, not reported: no reader (libxml2's included) sees it.
+    CheckNesting(text, format, source);
     ValidationReport r;
     r.format = format;
     if (format == Format::kXml) {

@@ -45,7 +45,8 @@ struct ValidationReport {
 };
 
 // Validates a document given as text. `base_dir` is where relative import hrefs of profiles are looked up
-// (empty: imports are not followed). Malformed input is reported as an issue, not thrown.
+// (empty: imports are not followed). Malformed input is reported as an issue, not thrown; nesting deeper than
+// kMaxNesting levels is refused before any parser sees it (kInvalidInput, CheckNesting in document.hpp).
 ValidationReport ValidateText(std::string_view text, Format format, const std::filesystem::path& base_dir = {},
                               std::string_view source = "input");
 ValidationReport ValidateFile(const std::filesystem::path& path, std::optional<Format> format = std::nullopt);

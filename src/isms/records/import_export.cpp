@@ -5,6 +5,7 @@
 #include <set>
 
 #include "isms/core/error.hpp"
+#include "isms/core/nesting.hpp"
 #include "isms/core/time.hpp"
 #include "isms/io/csv.hpp"
 #include "isms/io/table.hpp"
@@ -114,12 +115,7 @@ std::vector<ImportRow> ReadCsvRows(const RecordType& t, std::string_view text, s
 }
 
 std::vector<ImportRow> ReadJsonRows(std::string_view text, std::vector<ErrorDetail>& problems) {
-    Json doc;
-    try {
-        doc = Json::parse(text);
-    } catch (const Json::parse_error& e) {
-        throw Error::InvalidInput(fmt::format("the file is not valid JSON (at byte {}): {}", e.byte, e.what()));
-    }
+    Json doc = ParseUserJson(text, "the file");
     if (doc.is_object() && doc.contains("items")) doc = doc["items"];  // a saved API page
     if (!doc.is_array()) throw Error::InvalidInput("a JSON import must be an array of records");
     auto lines = ElementLines(text);

@@ -11,6 +11,7 @@
 
 #include "isms/core/embedded.hpp"
 #include "isms/core/error.hpp"
+#include "isms/core/nesting.hpp"
 #include "isms/records/values.hpp"
 
 ISMS_DECLARE_EMBEDDED(record_schemas)
@@ -415,6 +416,7 @@ bool RecordType::IsLocked(std::string_view state) const {
 RecordType TypeRegistry::ParseSchema(std::string_view file, std::string_view text) {
     YAML::Node root;
     try {
+        CheckYamlNesting(text, fmt::format("record schema {}", file));
         root = YAML::Load(std::string(text));
     } catch (const YAML::Exception& e) {
         throw Error::InvalidInput(fmt::format("record schema {} line {}: not valid YAML: {}", file, e.mark.line + 1,

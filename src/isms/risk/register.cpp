@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "isms/core/error.hpp"
+#include "isms/core/nesting.hpp"
 #include "isms/core/time.hpp"
 #include "isms/io/csv.hpp"
 #include "isms/risk/acceptance.hpp"
@@ -162,13 +163,7 @@ std::vector<RiskInput> RisksFromJson(const Json& doc) {
 }
 
 std::vector<RiskInput> RisksFromJson(std::string_view text) {
-    Json doc;
-    try {
-        doc = Json::parse(text);
-    } catch (const Json::parse_error& e) {
-        throw Error::InvalidInput(fmt::format("the file is not valid JSON (at byte {})", e.byte));
-    }
-    return RisksFromJson(doc);
+    return RisksFromJson(ParseUserJson(text, "the file"));
 }
 
 TreatmentInput TreatmentInput::FromJson(const Json& j) {

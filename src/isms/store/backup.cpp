@@ -9,6 +9,7 @@
 
 #include "isms/core/crypto.hpp"
 #include "isms/core/error.hpp"
+#include "isms/core/nesting.hpp"
 #include "isms/core/time.hpp"
 #include "isms/store/schema.hpp"
 
@@ -269,6 +270,7 @@ private:
     }
 
     Json Parse(const std::string& line) {
+        CheckJsonNesting(line, fmt::format("backup line {}", line_no_));
         try {
             return Json::parse(line);
         } catch (const Json::exception& e) {

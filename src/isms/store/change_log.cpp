@@ -143,6 +143,10 @@ std::vector<ChangeEntry> ReadLog(Db& db, const LogQuery& q) {
         sql += " AND seq < ?";
         p.push_back(V(q.before_seq));
     }
+    if (!q.condition.empty()) {
+        sql += " AND (" + q.condition + ")";
+        p.insert(p.end(), q.condition_params.begin(), q.condition_params.end());
+    }
     sql += q.newest_first ? " ORDER BY seq DESC LIMIT ?" : " ORDER BY seq LIMIT ?";
     p.push_back(V(static_cast<int64_t>(q.limit)));
     std::vector<ChangeEntry> out;

@@ -43,7 +43,7 @@ std::string_view ChangeLogColumns();
 ChangeEntry EntryFromRow(const Row& r);
 
 struct LogQuery {
-    std::string org_id;      // required: entries of this organisation only
+    std::string org_id;      // required: entries of this organisation only ("": installation-wide entries)
     std::string entity;      // optional filter
     std::string entity_id;   // optional filter
     int64_t after_seq = 0;   // cursor: entries with seq > after_seq
@@ -51,6 +51,11 @@ struct LogQuery {
     // (Added after `limit` so that positional initialisers {org, entity, id, after, limit} keep their meaning.)
     int64_t before_seq = 0;     // cursor when > 0: entries with seq < before_seq
     bool newest_first = false;  // order by seq descending (reading back from the head, e.g. with before_seq)
+    // A further condition on the change_log row (portable SQL with '?' bound from condition_params), for
+    // callers that narrow entries by more than the organisation (auth: the installation-wide entries about an
+    // organisation's members).
+    std::string condition;
+    Params condition_params;
 };
 std::vector<ChangeEntry> ReadLog(Db& db, const LogQuery& q);
 
