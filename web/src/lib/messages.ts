@@ -1,9 +1,17 @@
 // The message catalogue: every text of the user interface in English and Swedish. The Swedish table must
 // have exactly the English keys (the type checker enforces it). Placeholders are {name}.
 //
-// Keys of server vocabularies (attribute families and values, record fields, states) are built from the
-// server's identifiers: `family.<name>`, `value.<family>.<value>`, `theme.<name>`; texts the catalogue does
-// not know are shown as the server sends them.
+// Keys of server vocabularies (attribute families and values, roles) are built from the server's
+// identifiers: `family.<name>`, `value.<family>.<value>`, `theme.<name>`.
+//
+// The record vocabulary — what the server's record-type descriptions name in English: each type's title,
+// plural and description, its fields' labels and hints, enumeration values, workflow states, transitions and
+// back-links — has its Swedish in messages-records.sv.json, one entry per type keyed by the server's ids
+// (loadRecordVocabulary flattens it to `type.<type>`, `type.<type>.plural`, `type.<type>.description`,
+// `field.<type>.<field>`, `help.<type>.<field>`, `value.<type>.<field>.<value>`, `state.<type>.<state>`,
+// `transition.<type>.<transition>`, `backlink.<type>.<from type>.<field>`). English is the server's own text.
+// It is its own chunk, loaded only when Swedish is chosen; e2e/vocabulary.test.mjs fails when a type, field,
+// value, state, transition or back-link the server describes has no Swedish there.
 
 const en = {
     'app.name': 'isms',
@@ -234,6 +242,25 @@ const en = {
     'records.before': 'Before',
     'records.after': 'After',
     'records.no_links': 'Nothing links to this record.',
+    // Operations of the change log and of record histories.
+    'op.create': 'Created',
+    'op.update': 'Updated',
+    'op.delete': 'Deleted',
+    'op.transition': 'Workflow step',
+    'op.archive': 'Archived',
+    'op.unarchive': 'Restored from the archive',
+    'op.revise': 'New revision',
+    'op.acknowledge': 'Acknowledged',
+    'op.approve': 'Approved',
+    'op.compile': 'Compiled',
+    'op.measure': 'Measured',
+    // Risk register statuses (27001 6.1.2, 6.1.3).
+    'riskstatus.identified': 'Identified',
+    'riskstatus.assessed': 'Assessed',
+    'riskstatus.treatment_planned': 'Treatment planned',
+    'riskstatus.treated': 'Treated',
+    'riskstatus.accepted': 'Accepted',
+    'riskstatus.closed': 'Closed',
 
     'risk.title': 'Risk register',
     'risk.heatmap': 'Heat map',
@@ -832,6 +859,23 @@ const sv: Record<MessageKey, string> = {
     'records.before': 'Före',
     'records.after': 'Efter',
     'records.no_links': 'Inget länkar till posten.',
+    'op.create': 'Skapad',
+    'op.update': 'Ändrad',
+    'op.delete': 'Borttagen',
+    'op.transition': 'Arbetsflödessteg',
+    'op.archive': 'Arkiverad',
+    'op.unarchive': 'Återställd från arkivet',
+    'op.revise': 'Ny revision',
+    'op.acknowledge': 'Kvitterad',
+    'op.approve': 'Godkänd',
+    'op.compile': 'Sammanställd',
+    'op.measure': 'Mätt',
+    'riskstatus.identified': 'Identifierad',
+    'riskstatus.assessed': 'Bedömd',
+    'riskstatus.treatment_planned': 'Behandling planerad',
+    'riskstatus.treated': 'Behandlad',
+    'riskstatus.accepted': 'Godtagen',
+    'riskstatus.closed': 'Stängd',
 
     'risk.title': 'Riskregister',
     'risk.heatmap': 'Riskkarta',
@@ -1199,3 +1243,34 @@ const sv: Record<MessageKey, string> = {
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { en, sv };
+
+// The Swedish record vocabulary (see the head of this file), flattened to message keys.
+export async function loadRecordVocabulary(): Promise<Record<string, string>> {
+    const doc = (await import('./messages-records.sv.json')).default as Record<string, RecordTypeTexts>;
+    const out: Record<string, string> = {};
+    for (const [type, v] of Object.entries(doc)) {
+        out[`type.${type}`] = v.title;
+        out[`type.${type}.plural`] = v.plural;
+        out[`type.${type}.description`] = v.description;
+        for (const [f, x] of Object.entries(v.fields)) {
+            out[`field.${type}.${f}`] = x.label;
+            if (x.help) out[`help.${type}.${f}`] = x.help;
+        }
+        for (const [f, values] of Object.entries(v.values ?? {})) for (const [k, text] of Object.entries(values)) out[`value.${type}.${f}.${k}`] = text;
+        for (const [k, text] of Object.entries(v.states)) out[`state.${type}.${k}`] = text;
+        for (const [k, text] of Object.entries(v.transitions ?? {})) out[`transition.${type}.${k}`] = text;
+        for (const [k, text] of Object.entries(v.backlinks ?? {})) out[`backlink.${type}.${k}`] = text;
+    }
+    return out;
+}
+
+interface RecordTypeTexts {
+    title: string;
+    plural: string;
+    description: string;
+    fields: Record<string, { label: string; help?: string }>;
+    values?: Record<string, Record<string, string>>;
+    states: Record<string, string>;
+    transitions?: Record<string, string>;
+    backlinks?: Record<string, string>;
+}
