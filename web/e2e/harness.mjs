@@ -222,6 +222,7 @@ export async function apiClient(server, user, { org } = {}) {
         return data;
     };
     return {
+        headers, // the session's headers, for requests this client does not make (documents, raw bodies)
         get: (p) => call('GET', p),
         post: (p, b) => call('POST', p, b ?? {}),
         put: (p, b) => call('PUT', p, b ?? {}),

@@ -113,6 +113,7 @@ const screens = () => [
     ['audit checklist', '/records/audit/AUD-1?tab=checklist', (p) => p.getByTestId('checklist')],
     ['review pack', '/records/management_review/MR-1?tab=pack', (p) => p.getByTestId('pack')],
     ['SoA', '/soa', (p) => p.getByTestId('soa').locator('tbody tr').first()],
+    ['OSCAL', '/oscal', (p) => p.getByTestId('oscal-exports').locator('li').first()],
     ['administration', '/admin', (p) => p.getByTestId('users')],
     ['API tokens', '/admin/tokens', (p) => p.locator('form').first()],
     ['risk criteria', '/admin/criteria', (p) => p.getByTestId('criteria-matrix')],
