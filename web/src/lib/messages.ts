@@ -676,6 +676,18 @@ const en = {
     'oscal.convert_button': 'Convert and download',
     'oscal.converted': '{name} downloaded.',
     'soa.oscal': 'OSCAL exports',
+    'risk.actions': 'Treatment actions',
+    'risk.no_actions': 'No actions planned for this risk yet.',
+    'risk.add_action': 'Add action',
+    'risk.action_added': 'Action added to the treatment plan.',
+    'risk.action_saved': '{id} saved.',
+    'risk.action_due': 'Due',
+    'risk.action_control': 'Control',
+    'risk.action_completed': 'done {date}',
+    'risk.action_open': 'Open',
+    'risk.action_in_progress': 'In progress',
+    'risk.action_done': 'Done',
+    'risk.action_cancelled': 'Cancelled',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1342,6 +1354,18 @@ const sv: Record<MessageKey, string> = {
     'oscal.convert_button': 'Konvertera och ladda ner',
     'oscal.converted': '{name} har laddats ner.',
     'soa.oscal': 'OSCAL-exporter',
+    'risk.actions': 'Åtgärder i riskbehandlingsplanen',
+    'risk.no_actions': 'Inga åtgärder planerade för risken ännu.',
+    'risk.add_action': 'Lägg till åtgärd',
+    'risk.action_added': 'Åtgärden har lagts till i riskbehandlingsplanen.',
+    'risk.action_saved': '{id} sparad.',
+    'risk.action_due': 'Förfaller',
+    'risk.action_control': 'Säkerhetsåtgärd',
+    'risk.action_completed': 'klar {date}',
+    'risk.action_open': 'Öppen',
+    'risk.action_in_progress': 'Pågår',
+    'risk.action_done': 'Klar',
+    'risk.action_cancelled': 'Avbruten',
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { en, sv };
