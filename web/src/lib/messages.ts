@@ -688,6 +688,7 @@ const en = {
     'risk.action_in_progress': 'In progress',
     'risk.action_done': 'Done',
     'risk.action_cancelled': 'Cancelled',
+    'family.overridden': 'Retagged by the organisation',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1366,6 +1367,7 @@ const sv: Record<MessageKey, string> = {
     'risk.action_in_progress': 'Pågår',
     'risk.action_done': 'Klar',
     'risk.action_cancelled': 'Avbruten',
+    'family.overridden': 'Ändrat av organisationen',
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { en, sv };
