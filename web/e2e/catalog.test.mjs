@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, newPage, signIn, seriousA11yViolations, describeViolations } from './harness.mjs';
+import { startServer, launchBrowser, newPage, signIn, seriousA11yViolations, describeViolations, apiClient } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -49,6 +49,8 @@ after(async () => {
 const resultCount = (page) => page.getByTestId('result-count');
 const chip = (page, family, value) => page.locator(`button.chip[data-family="${family}"][data-value="${value}"]`);
 const chipCount = async (page, family, value) => Number(await chip(page, family, value).locator('.count').textContent());
+// Waits until a chip shows `n` (after a change the counts follow the server's next answer).
+const chipShows = (page, family, value, n) => chip(page, family, value).locator('.count').getByText(String(n), { exact: true }).waitFor();
 
 test('filter by two attributes: chips count, the result matches, the URL holds the view', async () => {
     const page = await newPage(browser);
@@ -188,5 +190,114 @@ test('Swedish labels on chips and counts', async () => {
     await page.getByRole('heading', { level: 1, name: 'Säkerhetsåtgärder' }).waitFor();
     await resultCount(page).getByText(`${controls.length} av ${controls.length} åtgärder`).waitFor();
     assert.match(await chip(page, 'control_type', 'Detective').textContent(), /Upptäckande/);
+    assert.deepEqual(page.problems, []);
+});
+
+// The tests below retag controls; they run after those that count against the reference data, and put the
+// built-in tags back when they end.
+const kControls = '/api/v1/frameworks/iso27001-2022/controls';
+
+test('the "Overridden" chips count the organisation\'s retagged controls, in both states', async () => {
+    const api = await apiClient(server);
+    // 5.1 is not tagged Defence in the reference data: adding it is an override.
+    assert.ok(!controls.find((c) => c.id === '5.1').security_domains.includes('Defence'));
+    await api.put(`${kControls}/5.1/attributes`, { add: { security_domains: ['Defence'] } });
+    try {
+        const page = await newPage(browser);
+        await signIn(page, server);
+        await page.goto(`${server.url}/catalog`);
+        await resultCount(page).getByText(`${controls.length} of ${controls.length} controls`).waitFor();
+        assert.equal(await chipCount(page, 'overridden', 'true'), 1);
+        assert.equal(await chipCount(page, 'overridden', 'false'), controls.length - 1);
+
+        await chip(page, 'overridden', 'true').click();
+        await resultCount(page).getByText(`1 of ${controls.length} controls`).waitFor();
+        assert.equal(new URL(page.url()).searchParams.get('overridden'), 'true');
+        assert.deepEqual(await page.getByTestId('controls').locator('tbody tr td:first-child').allTextContents().then((a) => a.map((x) => x.trim())), ['5.1']);
+        // Within the chosen family the chips still count what choosing them would add.
+        assert.equal(await chipCount(page, 'overridden', 'true'), 1);
+        assert.equal(await chipCount(page, 'overridden', 'false'), controls.length - 1);
+
+        // The other state, from a bookmark: the chip says what the list shows.
+        await page.goto(`${server.url}/catalog?overridden=false`);
+        await resultCount(page).getByText(`${controls.length - 1} of ${controls.length} controls`).waitFor();
+        assert.equal(await chip(page, 'overridden', 'false').getAttribute('aria-pressed'), 'true');
+        assert.equal(await chipCount(page, 'overridden', 'false'), controls.length - 1);
+        // Another family's chips count within the not-overridden controls: 5.1's Governance is one fewer.
+        const governance = count((c) => has(c, 'operational_capabilities', 'Governance'));
+        assert.equal(await chipCount(page, 'operational_capabilities', 'Governance'), governance - 1);
+        assert.deepEqual(page.problems, []);
+    } finally {
+        await api.put(`${kControls}/5.1/attributes`, { reset_all: true });
+    }
+});
+
+test('catalog.edit retags a control in its dialog and resets it; the list and chips follow', async () => {
+    const api = await apiClient(server);
+    const page = await newPage(browser);
+    await signIn(page, server);
+    await page.goto(`${server.url}/catalog?open=5.2`);
+    const dialog = page.getByTestId('control-dialog');
+    await dialog.getByTestId('control-title').getByText('Information security roles and responsibilities').waitFor();
+    const attrs = dialog.getByTestId('control-attributes');
+    await attrs.getByRole('button', { name: /^Edit\W+Security domains$/ }).click();
+    const box = attrs.getByRole('checkbox', { name: 'Defence' });
+    assert.equal(await box.isChecked(), false);
+    await box.check();
+    await attrs.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('Saved.').waitFor();
+    await attrs.getByText('overridden for this organisation').waitFor();
+    // The server holds the override, with the built-in tags beside it.
+    const detail = await api.get(`${kControls}/5.2`);
+    assert.ok(detail.attributes.security_domains.includes('Defence'));
+    assert.ok(!detail.built_in_attributes.security_domains.includes('Defence'));
+    assert.deepEqual(detail.overridden_families, ['security_domains']);
+    // Behind the dialog the chips count it.
+    await chipShows(page, 'overridden', 'true', 1);
+    await chipShows(page, 'security_domains', 'Defence', count((c) => has(c, 'security_domains', 'Defence')) + 1);
+    assert.deepEqual(describeViolations(await seriousA11yViolations(page)), '');
+
+    await attrs.getByRole('button', { name: /^Reset to built-in\W+Security domains$/ }).click();
+    await attrs.getByText('overridden for this organisation').waitFor({ state: 'detached' });
+    assert.deepEqual((await api.get(`${kControls}/5.2`)).overridden_families ?? [], []);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('control-dialog').waitFor({ state: 'detached' });
+    await chipShows(page, 'overridden', 'true', 0);
+    await chipShows(page, 'security_domains', 'Defence', count((c) => has(c, 'security_domains', 'Defence')));
+    assert.deepEqual(page.problems, []);
+});
+
+test('licensed text: a file with a bad line is refused whole with the line named; a good one is imported and shown', async () => {
+    const api = await apiClient(server);
+    const page = await newPage(browser);
+    await signIn(page, server);
+    await page.goto(`${server.url}/catalog`);
+    await resultCount(page).getByText(`${controls.length} of ${controls.length} controls`).waitFor();
+    await page.getByRole('button', { name: 'Import licensed text' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import licensed text' });
+    const file = dialog.getByLabel('File');
+    await file.setInputFiles({ name: 'licensed.csv', mimeType: 'text/csv', buffer: Buffer.from('id,description\n5.3,Our words on segregation of duties.\n9.99,No such control\n') });
+    await dialog.getByRole('button', { name: 'Import licensed text' }).click();
+    await dialog.getByRole('alert').getByText(/line 3: id: unknown control '9\.99'/).waitFor();
+    assert.equal((await api.get(`${kControls}/5.3`)).has_text, false);
+
+    await file.setInputFiles({
+        name: 'licensed.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('id,description,purpose\n5.3,Our words on segregation of duties.,Why we separate them.\n5.4,What management asks of everyone.,\n'),
+    });
+    await dialog.getByRole('button', { name: 'Import licensed text' }).click();
+    await dialog.getByText('2 descriptions imported.').waitFor();
+    const detail = await api.get(`${kControls}/5.3`);
+    assert.equal(detail.has_text, true);
+    assert.equal(detail.text.description, 'Our words on segregation of duties.');
+    assert.equal(detail.text_source, 'licensed.csv');
+    await page.keyboard.press('Escape');
+
+    await page.goto(`${server.url}/catalog?open=5.3`);
+    const control = page.getByTestId('control-dialog');
+    await control.getByText('Our words on segregation of duties.').waitFor();
+    await control.getByText('Why we separate them.').waitFor();
+    await control.getByText(/licensed\.csv/).waitFor();
     assert.deepEqual(page.problems, []);
 });

@@ -109,6 +109,14 @@ test('each card shows what the API holds', async () => {
     assert.match(await next.textContent(), /Access control audit/);
     assert.doesNotMatch(await next.textContent(), /Supplier management audit/);
     await next.getByRole('link', { name: review.id }).waitFor();
+    // An audit under way is the next one, though it began before the planned ones.
+    const started = await audit('Audit of the backup process', -2);
+    if (fields.audit.has('actual_start')) await api.patch(`/api/v1/records/audit/${started.id}`, { data: { actual_start: day(-2) } });
+    await api.post(`/api/v1/records/audit/${started.id}/transitions`, { transition: 'start' });
+    assert.equal((await api.get(`/api/v1/records/audit/${started.id}`)).state, 'in_progress');
+    await page.reload();
+    await page.getByTestId('dash-next').getByRole('link', { name: started.id }).waitFor();
+    assert.doesNotMatch(await page.getByTestId('dash-next').textContent(), /Access control audit/);
 
     assert.deepEqual(describeViolations(await seriousA11yViolations(page)), '');
     assert.deepEqual(page.problems, []);

@@ -3,6 +3,8 @@
 //
 //   ISMS_BIN   the binary (default: ../build/isms relative to web/)
 //   CHROMIUM   the browser (default: /usr/bin/chromium)
+//   ISMS_WEB_ROOT  serve the web application from this folder (`isms serve --web-root`, e.g. web/dist after
+//              `npm run build`) instead of the copy embedded in the binary
 //
 // Every page records console errors, uncaught exceptions and Content-Security-Policy violations; tests
 // assert there were none (`page.problems`).
@@ -18,6 +20,7 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const ismsBin = process.env.ISMS_BIN || resolve(here, '../../build/isms');
 const chromiumBin = process.env.CHROMIUM || '/usr/bin/chromium';
+const webRoot = process.env.ISMS_WEB_ROOT ? resolve(process.env.ISMS_WEB_ROOT) : '';
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -73,7 +76,8 @@ export async function startServer({ org = 'E2E Test AB', demo = false, setup, en
     }
     const admin = { username: credentials[0].username, password: credentials[0].password };
     if (setup) await setup(db);
-    const child = spawn(ismsBin, ['--db', db, 'serve', '--host', '127.0.0.1', '--port', '0'], {
+    const serveArgs = ['--db', db, 'serve', '--host', '127.0.0.1', '--port', '0', ...(webRoot ? ['--web-root', webRoot] : [])];
+    const child = spawn(ismsBin, serveArgs, {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: env ?? process.env,
     });
@@ -218,6 +222,7 @@ export async function apiClient(server, user, { org } = {}) {
         return data;
     };
     return {
+        headers, // the session's headers, for requests this client does not make (documents, raw bodies)
         get: (p) => call('GET', p),
         post: (p, b) => call('POST', p, b ?? {}),
         put: (p, b) => call('PUT', p, b ?? {}),

@@ -1,9 +1,11 @@
 // Every screen over the demo organisation: no serious axe-core violations in English and in Swedish, no
 // message key shown instead of its text; each demo role sees the editing controls its permissions (as the
 // server lists them) allow and no others; and the parts that are easy to break for keyboard users (facet chips,
-// heat-map cells, the control dialog, record tabs) work without a mouse.
+// heat-map cells, the control dialog, record tabs) work without a mouse. In Swedish, no screen shows a text the
+// server describes its record types with in English (labels, hints, values, states, transitions, descriptions).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, launchBrowser, newPage, signIn, apiClient, seriousA11yViolations, describeViolations } from './harness.mjs';
 
 let server;
@@ -15,6 +17,57 @@ let openReview; // a management review that is not approved yet (an approved one
 const account = (name) => server.credentials.find((c) => c.username === name);
 const kSwedish = { username: 'Användarnamn', password: 'Lösenord', submit: 'Logga in', nav: 'Huvudmeny' };
 
+// The record types as the server describes them (in English), and every Swedish text the catalogue has for them:
+// an English text that is Swedish too ("Status", "Person") is no sign of a missing translation.
+let recordTypes = [];
+const svVocabulary = JSON.parse(readFileSync(new URL('../src/lib/messages-records.sv.json', import.meta.url), 'utf8'));
+const swedishTexts = new Set();
+(function collect(v) {
+    if (typeof v === 'string') swedishTexts.add(v);
+    else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+})(svVocabulary);
+const humanize = (id) => {
+    const s = id.replace(/_/g, ' ').trim();
+    return s.charAt(0).toUpperCase() + s.slice(1);
+};
+// Texts of the organisation's data, shown as stored (record titles, the risk criteria's scale and level names):
+// one that happens to read like a label ("Top management", "High") is no sign of a missing translation.
+const dataTexts = new Set();
+// The English texts of some record types that a Swedish page must not show.
+function englishTexts(metas) {
+    const out = new Set();
+    for (const m of metas) {
+        [m.title, m.plural, m.description].forEach((x) => out.add(x));
+        for (const f of m.fields) {
+            out.add(f.label);
+            if (f.help) out.add(f.help);
+            for (const v of f.values ?? []) out.add(humanize(v));
+        }
+        for (const st of m.workflow.states) out.add(st.label || humanize(st.name));
+        for (const tr of m.workflow.transitions) out.add(tr.label || humanize(tr.name));
+        for (const b of m.backlinks ?? []) out.add(b.label);
+    }
+    return [...out].filter((x) => x && !swedishTexts.has(x) && !dataTexts.has(x));
+}
+// Which of `english` the page shows: a whole text (of a text node, an option, an accessible name or a hint), or
+// for long texts (descriptions, hints) anywhere in the page's text.
+function englishShown(page, english) {
+    return page.evaluate((list) => {
+        const short = new Set(list.filter((x) => x.length <= 60));
+        const found = new Set();
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const text = n.textContent.trim().replace(/\s+/g, ' ');
+            if (short.has(text)) found.add(text);
+        }
+        for (const el of document.querySelectorAll('[aria-label], [placeholder], [title]'))
+            for (const a of ['aria-label', 'placeholder', 'title']) if (short.has(el.getAttribute(a) ?? '')) found.add(`${a}=${el.getAttribute(a)}`);
+        const all = document.body.innerText.replace(/\s+/g, ' ');
+        for (const x of list) if (x.length > 60 && all.includes(x.replace(/\s+/g, ' '))) found.add(`${x.slice(0, 50)}…`);
+        return [...found];
+    }, english);
+}
+
 before(async () => {
     [server, browser] = await Promise.all([startServer({ demo: true }), launchBrowser()]);
     api = await apiClient(server, account('mikael'));
@@ -22,7 +75,12 @@ before(async () => {
     estimatedId = (await api.get('/api/v1/quant/estimates')).items[0].risk_id;
     const mr1 = await api.get('/api/v1/records/management_review/MR-1');
     const today = new Date().toISOString().slice(0, 10);
-    openReview = (await api.post('/api/v1/records/management_review', { data: { title: 'Next review', meeting_date: today, cut_off: today, chair: mr1.data.chair } })).id;
+    openReview = (await api.post('/api/v1/records/management_review', { data: { title: 'Review before the surveillance audit', meeting_date: today, cut_off: today, chair: mr1.data.chair } })).id;
+    const names = (await api.get('/api/v1/record-types')).items.map((x) => x.name);
+    recordTypes = await Promise.all(names.map((n) => api.get(`/api/v1/record-types/${n}`)));
+    for (const n of names) for (const r of (await api.get(`/api/v1/records/${n}?limit=1000`)).items) dataTexts.add(r.title);
+    const crit = await api.get('/api/v1/risk/criteria');
+    for (const x of [...crit.consequence, ...crit.likelihood, ...crit.levels]) dataTexts.add(x.name);
 });
 after(async () => {
     await browser?.close();
@@ -42,6 +100,9 @@ const screens = () => [
     ['document', '/records/document/DOC-1', (p) => p.getByTestId('record-state')],
     ['document acknowledgements', '/records/document/DOC-1?tab=acks', (p) => p.getByTestId('ack-summary')],
     ['document history', '/records/document/DOC-1?tab=history', (p) => p.getByTestId('history')],
+    ['audit', '/records/audit/AUD-1', (p) => p.getByTestId('record-state')],
+    ['audit links', '/records/audit/AUD-1?tab=links', (p) => p.getByTestId('linkers')],
+    ['new audit', '/records/audit/new', (p) => p.getByTestId('record-form')],
     ['risk register', '/risks', (p) => p.getByTestId('risk-register')],
     ['heat maps', '/risks?view=heatmap', (p) => p.getByTestId('heatmap-residual')],
     ['new risk', '/risks/new', (p) => p.getByTestId('risk-form')],
@@ -52,6 +113,7 @@ const screens = () => [
     ['audit checklist', '/records/audit/AUD-1?tab=checklist', (p) => p.getByTestId('checklist')],
     ['review pack', '/records/management_review/MR-1?tab=pack', (p) => p.getByTestId('pack')],
     ['SoA', '/soa', (p) => p.getByTestId('soa').locator('tbody tr').first()],
+    ['OSCAL', '/oscal', (p) => p.getByTestId('oscal-exports').locator('li').first()],
     ['administration', '/admin', (p) => p.getByTestId('users')],
     ['API tokens', '/admin/tokens', (p) => p.locator('form').first()],
     ['risk criteria', '/admin/criteria', (p) => p.getByTestId('criteria-matrix')],
@@ -93,11 +155,50 @@ for (const lang of ['en', 'sv']) {
             if (v) failures.push(`${name}: ${v}`);
             const keys = await messageKeysShown(page);
             if (keys.length) failures.push(`${name}: message keys shown: ${keys.join(', ')}`);
+            if (lang === 'sv') {
+                const english = await englishShown(page, englishTexts(recordTypes));
+                if (english.length) failures.push(`${name}: English shown: ${english.join(' | ')}`);
+            }
         }
         assert.deepEqual(failures, []);
         assert.deepEqual(page.problems, []);
     });
 }
+
+test('in Swedish, no record type\'s register, form, record or links show what the server names in English', async () => {
+    const page = await newPage(browser, { locale: 'sv-SE' });
+    await signIn(page, server, account('mikael'), kSwedish);
+    const failures = [];
+    const check = async (what, metas) => {
+        await page.waitForLoadState('networkidle');
+        const english = await englishShown(page, englishTexts(metas));
+        if (english.length) failures.push(`${what}: ${english.join(' | ')}`);
+    };
+    await page.goto(`${server.url}/records`);
+    await page.getByRole('link', { name: 'Tillgångar', exact: true }).waitFor();
+    await check('/records', recordTypes);
+    let records = 0;
+    for (const meta of recordTypes) {
+        await page.goto(`${server.url}/records/${meta.name}`);
+        await page.getByTestId('records').waitFor();
+        await check(`/records/${meta.name}`, [meta]);
+        await page.goto(`${server.url}/records/${meta.name}/new`);
+        await page.getByTestId('record-form').waitFor();
+        await check(`/records/${meta.name}/new`, [meta]);
+        const first = (await api.get(`/api/v1/records/${meta.name}?limit=1`)).items[0];
+        if (!first) continue;
+        records++;
+        await page.goto(`${server.url}/records/${meta.name}/${encodeURIComponent(first.id)}`);
+        await page.getByTestId('record-state').waitFor();
+        await check(`/records/${meta.name}/${first.id}`, [meta]);
+        await page.goto(`${server.url}/records/${meta.name}/${encodeURIComponent(first.id)}?tab=links`);
+        await page.getByRole('tab', { name: 'Länkar', selected: true }).waitFor();
+        await check(`/records/${meta.name}/${first.id}?tab=links`, recordTypes);
+    }
+    assert.ok(records >= 20, `the demo has records of ${records} types`);
+    assert.deepEqual(failures, []);
+    assert.deepEqual(page.problems, []);
+});
 
 test('each role sees the editing controls its permissions allow, and no others', async () => {
     const roles = ['mikael', 'anna', 'maria', 'nils', 'fatima', 'lars'];

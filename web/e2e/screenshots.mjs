@@ -2,7 +2,8 @@
 // demo organisation, into docs/screenshots/ (PNG, 1360×900). Screens whose API the server does not offer
 // are skipped and named.
 //
-//   node e2e/screenshots.mjs OUT_DIR      (ISMS_BIN names the binary)
+//   node e2e/screenshots.mjs OUT_DIR      (ISMS_BIN names the binary; ISMS_WEB_ROOT serves the application from
+//                                          a folder; ONLY=name,name captures just those screens)
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,11 +67,16 @@ const screens = [
     { name: 'metric', url: '/records/metric/MET-1?tab=measurements', needs: '/api/v1/metrics/{id}', ready: (p) => p.getByTestId('metric-chart') },
     { name: 'audit-checklist', url: '/records/audit/AUD-1?tab=checklist', needs: '/api/v1/audits/{id}/checklist', ready: (p) => p.getByTestId('checklist') },
     { name: 'review-pack', url: '/records/management_review/MR-1?tab=pack', needs: '/api/v1/management-reviews/{id}/pack', ready: (p) => p.getByTestId('pack') },
+    { name: 'risk-actions', url: '/risks/R-1', needs: '/api/v1/risks/{id}/actions', ready: (p) => p.getByTestId('risk-actions'), scroll: 'action-form' },
+    { name: 'oscal', url: '/oscal', needs: '/api/v1/oscal/validate', ready: (p) => p.getByTestId('oscal-exports') },
+    { name: 'audit-sv', url: '/records/audit/AUD-1', lang: 'sv', needs: '/api/v1/record-types/{type}', ready: (p) => p.getByTestId('record-state') },
 ];
+const only = process.env.ONLY ? new Set(process.env.ONLY.split(',')) : null;
 
 const skipped = [];
 try {
     for (const s of screens) {
+        if (only && !only.has(s.name)) continue;
         if (s.needs && !offers(s.needs)) {
             skipped.push(s.name);
             continue;

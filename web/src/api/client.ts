@@ -186,7 +186,11 @@ export async function requestText(path: string): Promise<string> {
 export async function downloadFile(path: string, fallbackName: string): Promise<void> {
     const res = await fetchOk(path);
     const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
-    const url = URL.createObjectURL(await res.blob());
+    saveBlob(await res.blob(), name);
+}
+
+function saveBlob(blob: Blob, name: string): void {
+    const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
     a.download = name;
@@ -194,6 +198,32 @@ export async function downloadFile(path: string, fallbackName: string): Promise<
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// Saves text as a file in the browser's downloads.
+export function saveText(text: string, name: string, type: string): void {
+    saveBlob(new Blob([text], { type }), name);
+}
+
+// A POST of a document (`body` as `type`) whose answer is a document too (OSCAL resolve and convert answer
+// JSON, XML or YAML): its text and media type. A refusal arrives as ApiProblem.
+export async function postDocument(path: string, body: string, type: string): Promise<{ text: string; type: string }> {
+    const headers: Record<string, string> = { 'Content-Type': type };
+    if (state.org) headers['X-Isms-Org'] = state.org;
+    if (state.csrf) headers['X-CSRF-Token'] = state.csrf;
+    const res = await fetch(path, { method: 'POST', headers, body, credentials: 'same-origin' });
+    const text = await res.text();
+    if (!res.ok) {
+        let p: Record<string, unknown>;
+        try {
+            p = JSON.parse(text);
+        } catch {
+            p = { detail: text };
+        }
+        if (res.status === 401 && onUnauthenticated) onUnauthenticated();
+        throw new ApiProblem(res.status, p);
+    }
+    return { text, type: res.headers.get('Content-Type') ?? 'application/octet-stream' };
 }
 
 async function call<T>(method: Method, template: string, opts?: RequestOptions<unknown>): Promise<T> {

@@ -187,8 +187,11 @@ export function attributeValues(c: ControlSummary, family: string): string[] {
     if (family === 'title') return [c.title];
     const v = c.attributes?.[family];
     if (v) return v;
-    if (family === 'theme' && c.theme) return [c.theme];
-    if (family === 'new_in_2022' && c.new_in_2022 !== undefined) return [String(c.new_in_2022)];
+    // Fields the API sends beside `attributes` (theme, new_in_2022, overridden): a value of the query
+    // language's vocabulary is their text, "true"/"false" for a boolean.
+    const top = (c as unknown as Record<string, unknown>)[family];
+    if (typeof top === 'boolean' || typeof top === 'number') return [String(top)];
+    if (typeof top === 'string' && top) return [top];
     return [];
 }
 

@@ -1,6 +1,7 @@
 // Language and locale formatting. Every string the user sees comes from the one message catalogue
-// (messages.ts, English and Swedish); dates and numbers are formatted for the chosen locale.
-import { messages, type MessageKey, type Lang } from './messages';
+// (messages.ts, English and Swedish, with its part for the server's record vocabulary,
+// messages-records.sv.json); dates and numbers are formatted for the chosen locale.
+import { messages, loadRecordVocabulary, type MessageKey, type Lang } from './messages';
 
 const kStorageKey = 'isms.lang';
 
@@ -22,7 +23,34 @@ export function locale(): string {
     return kLocales[i18n.lang];
 }
 
-export function setLang(lang: Lang): void {
+// The record vocabulary of the language (record types, fields, states… as the server names them in English),
+// loaded once as its own chunk: only Swedish needs one. Keys as in messages.ts (`type.<type>`, …).
+const vocabulary = $state<{ sv: Record<string, string> | null }>({ sv: null });
+let vocabularyLoading: Promise<void> | null = null;
+
+export function loadVocabulary(lang: Lang = i18n.lang): Promise<void> {
+    if (lang !== 'sv' || vocabulary.sv) return Promise.resolve();
+    vocabularyLoading ??= loadRecordVocabulary().then(
+        (v) => {
+            vocabulary.sv = v;
+        },
+        () => {
+            vocabularyLoading = null; // shown in English (the server's words) until a later attempt succeeds
+        },
+    );
+    return vocabularyLoading;
+}
+
+// A text the server sends in English (`english`) in the current language: the catalogue's text for `key`
+// when the language is not English and the catalogue has one, else the server's.
+export function serverText(key: string, english: string): string {
+    if (i18n.lang === 'en') return english;
+    return vocabulary.sv?.[key] ?? english;
+}
+
+// Switches the language once its texts are loaded (the page never shows a half-translated state).
+export async function setLang(lang: Lang): Promise<void> {
+    await loadVocabulary(lang);
     i18n.lang = lang;
     document.documentElement.lang = lang;
     try {

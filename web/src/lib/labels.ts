@@ -1,7 +1,8 @@
 // Display names of server vocabularies (attribute families and their values, roles), through the message
-// catalogue when it knows them, else readable forms of the identifiers.
-import { t, tOr, humanize, i18n } from './i18n.svelte';
-import { svData } from './data-sv';
+// catalogue when it knows them, else readable forms of the identifiers; and the record vocabulary (record
+// types, fields, hints, enumeration values, states, transitions, back-links), which the server names in
+// English and the catalogue translates (messages.ts describes the keys).
+import { t, tOr, humanize, serverText } from './i18n.svelte';
 
 export function familyLabel(family: string): string {
     return tOr(`family.${family}`, humanize(family));
@@ -18,26 +19,44 @@ export function roleLabel(role: string): string {
     return tOr(`role.${role}`, humanize(role));
 }
 
-// Labels the server describes its data with (record types, fields, states, enumeration values) are English;
-// the Swedish overlay (data-sv.ts) translates those it knows, keyed as `type.<type>`, `field.<type>.<field>`,
-// `state.<state>`, `value.<type>.<field>.<value>`.
-export function dataLabel(key: string, fallback: string): string {
-    if (i18n.lang === 'sv') {
-        const s = svData[key];
-        if (s) return s;
-    }
-    return /^[a-z0-9_]+$/.test(fallback) ? humanize(fallback) : fallback;
+// A record type's title (or plural) and description.
+export function typeLabel(type: { name: string; title: string; plural?: string }, plural = false): string {
+    return plural ? serverText(`type.${type.name}.plural`, type.plural ?? type.title) : serverText(`type.${type.name}`, type.title);
 }
 
+export function typeDescription(type: { name: string; description?: string }): string {
+    return serverText(`type.${type.name}.description`, type.description ?? '');
+}
+
+// A field's label and hint (`type` is the record type's name).
 export function fieldLabel(type: string, f: { name: string; label: string }): string {
-    return dataLabel(`field.${type}.${f.name}`, i18n.lang === 'sv' ? (svData[`field.${f.name}`] ?? f.label) : f.label);
+    return serverText(`field.${type}.${f.name}`, f.label);
 }
 
-export function stateLabel(state: string, label?: string): string {
-    return dataLabel(`state.${state}`, label || humanize(state));
+export function fieldHelp(type: string, f: { name: string; help?: string }): string {
+    return f.help ? serverText(`help.${type}.${f.name}`, f.help) : '';
 }
 
-export function typeLabel(type: { name: string; title: string }, plural = false): string {
-    const fallback = plural ? ((type as { plural?: string }).plural ?? type.title) : type.title;
-    return dataLabel(`type.${type.name}${plural ? '.plural' : ''}`, fallback);
+// A value of an enumeration field (the server sends only ids: English is their readable form).
+export function enumLabel(type: string, field: string, value: string): string {
+    return serverText(`value.${type}.${field}.${value}`, humanize(value));
+}
+
+// A workflow state of a type; `label` is the server's (the id's readable form when it sent none).
+export function stateLabel(type: string, state: string, label?: string): string {
+    return serverText(`state.${type}.${state}`, label || humanize(state));
+}
+
+// The state's label as the type's metadata has it.
+export function stateOf(meta: { name: string; workflow: { states: Array<{ name: string; label?: string }> } }, state: string): string {
+    return stateLabel(meta.name, state, meta.workflow.states.find((s) => s.name === state)?.label);
+}
+
+export function transitionLabel(type: string, tr: { name: string; label?: string }): string {
+    return serverText(`transition.${type}.${tr.name}`, tr.label || humanize(tr.name));
+}
+
+// How a type names the records of `from` that link to it through `field` ("Assets depending on it").
+export function backlinkLabel(type: string, b: { type: string; field: string; label: string }): string {
+    return serverText(`backlink.${type}.${b.type}.${b.field}`, b.label);
 }

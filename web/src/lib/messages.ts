@@ -1,9 +1,17 @@
 // The message catalogue: every text of the user interface in English and Swedish. The Swedish table must
 // have exactly the English keys (the type checker enforces it). Placeholders are {name}.
 //
-// Keys of server vocabularies (attribute families and values, record fields, states) are built from the
-// server's identifiers: `family.<name>`, `value.<family>.<value>`, `theme.<name>`; texts the catalogue does
-// not know are shown as the server sends them.
+// Keys of server vocabularies (attribute families and values, roles) are built from the server's
+// identifiers: `family.<name>`, `value.<family>.<value>`, `theme.<name>`.
+//
+// The record vocabulary — what the server's record-type descriptions name in English: each type's title,
+// plural and description, its fields' labels and hints, enumeration values, workflow states, transitions and
+// back-links — has its Swedish in messages-records.sv.json, one entry per type keyed by the server's ids
+// (loadRecordVocabulary flattens it to `type.<type>`, `type.<type>.plural`, `type.<type>.description`,
+// `field.<type>.<field>`, `help.<type>.<field>`, `value.<type>.<field>.<value>`, `state.<type>.<state>`,
+// `transition.<type>.<transition>`, `backlink.<type>.<from type>.<field>`). English is the server's own text.
+// It is its own chunk, loaded only when Swedish is chosen; e2e/vocabulary.test.mjs fails when a type, field,
+// value, state, transition or back-link the server describes has no Swedish there.
 
 const en = {
     'app.name': 'isms',
@@ -234,6 +242,25 @@ const en = {
     'records.before': 'Before',
     'records.after': 'After',
     'records.no_links': 'Nothing links to this record.',
+    // Operations of the change log and of record histories.
+    'op.create': 'Created',
+    'op.update': 'Updated',
+    'op.delete': 'Deleted',
+    'op.transition': 'Workflow step',
+    'op.archive': 'Archived',
+    'op.unarchive': 'Restored from the archive',
+    'op.revise': 'New revision',
+    'op.acknowledge': 'Acknowledged',
+    'op.approve': 'Approved',
+    'op.compile': 'Compiled',
+    'op.measure': 'Measured',
+    // Risk register statuses (27001 6.1.2, 6.1.3).
+    'riskstatus.identified': 'Identified',
+    'riskstatus.assessed': 'Assessed',
+    'riskstatus.treatment_planned': 'Treatment planned',
+    'riskstatus.treated': 'Treated',
+    'riskstatus.accepted': 'Accepted',
+    'riskstatus.closed': 'Closed',
 
     'risk.title': 'Risk register',
     'risk.heatmap': 'Heat map',
@@ -598,6 +625,70 @@ const en = {
     'eval.no_pack': "The inputs have not been compiled yet.",
     'eval.pack_html': "Review pack (HTML)",
     'eval.pack_pdf': "Review pack (PDF)",
+    'nav.oscal': 'OSCAL',
+    'oscal.title': 'OSCAL',
+    'oscal.intro': 'The ISMS in NIST\'s Open Security Controls Assessment Language: exports for other tools and for auditors, validation, profile resolution and conversion.',
+    'oscal.exports': 'Exports',
+    'oscal.format': 'Format',
+    'oscal.format_json': 'JSON',
+    'oscal.format_xml': 'XML',
+    'oscal.format_yaml': 'YAML',
+    'oscal.version': 'Statement of Applicability',
+    'oscal.version_hint': 'Which statement the profile and the system security plan describe.',
+    'oscal.version_latest': 'Latest approved version',
+    'oscal.version_current': 'Current statement (not approved)',
+    'oscal.version_n': 'Version {version} ({date})',
+    'oscal.framework': 'Framework',
+    'oscal.soa_profile': 'Statement of Applicability as an OSCAL profile',
+    'oscal.soa_profile_hint': 'Selects the applicable Annex A controls from the built-in catalog (keep the catalog beside it as iso27001-2022_catalog.json).',
+    'oscal.soa_ssp': 'Statement of Applicability as an OSCAL system security plan (SSP)',
+    'oscal.soa_ssp_hint': 'The ISMS scope as the system; one implemented requirement per applicable control with its status, owner and justification.',
+    'oscal.poam': 'Plan of action and milestones (POA&M)',
+    'oscal.poam_hint': 'Open risk treatment actions, the open risks they treat, and open corrective actions.',
+    'oscal.catalog': 'Framework as an OSCAL catalog',
+    'oscal.catalog_hint': 'The chosen framework: the built-in ISO/IEC 27002:2022 controls with their attributes as props, or one the organisation imported.',
+    'oscal.download': 'Download',
+    'oscal.validate': 'Validate a document',
+    'oscal.validate_intro': 'Checks an OSCAL document against NIST\'s schema and the rules for unique ids and references. Nothing is stored.',
+    'oscal.file': 'File',
+    'oscal.file_hint': 'JSON, XML or YAML: the file name\'s extension says which, else the content decides.',
+    'oscal.validate_button': 'Validate',
+    'oscal.valid': '{name} is valid: OSCAL {model}, {format}.',
+    'oscal.invalid': '{name} is not valid ({model}): {count} problems.',
+    'oscal.model_unknown': 'model not recognised',
+    'oscal.issue_path': 'Where',
+    'oscal.issue_kind': 'Kind',
+    'oscal.issue_message': 'Problem',
+    'oscal.issue_line': 'line {line}',
+    'oscal.kind_schema': 'Schema',
+    'oscal.kind_unique': 'Unique id',
+    'oscal.kind_reference': 'Reference',
+    'oscal.kind_note': 'Note',
+    'oscal.resolve': 'Resolve a profile',
+    'oscal.resolve_intro': 'Turns a profile into the catalog it selects. The profile must be self-contained: each import a back-matter resource holding the catalog (or profile) in base64, since the server reads no file or address a request names.',
+    'oscal.profile_file': 'Profile',
+    'oscal.output_format': 'Output format',
+    'oscal.resolve_button': 'Resolve',
+    'oscal.resolved': 'Resolved catalog "{title}": {count} controls.',
+    'oscal.resolved_other': 'The profile was resolved.',
+    'oscal.save': 'Save {name}',
+    'oscal.convert': 'Convert between formats',
+    'oscal.convert_button': 'Convert and download',
+    'oscal.converted': '{name} downloaded.',
+    'soa.oscal': 'OSCAL exports',
+    'risk.actions': 'Treatment actions',
+    'risk.no_actions': 'No actions planned for this risk yet.',
+    'risk.add_action': 'Add action',
+    'risk.action_added': 'Action added to the treatment plan.',
+    'risk.action_saved': '{id} saved.',
+    'risk.action_due': 'Due',
+    'risk.action_control': 'Control',
+    'risk.action_completed': 'done {date}',
+    'risk.action_open': 'Open',
+    'risk.action_in_progress': 'In progress',
+    'risk.action_done': 'Done',
+    'risk.action_cancelled': 'Cancelled',
+    'family.overridden': 'Retagged by the organisation',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -832,6 +923,23 @@ const sv: Record<MessageKey, string> = {
     'records.before': 'Före',
     'records.after': 'Efter',
     'records.no_links': 'Inget länkar till posten.',
+    'op.create': 'Skapad',
+    'op.update': 'Ändrad',
+    'op.delete': 'Borttagen',
+    'op.transition': 'Arbetsflödessteg',
+    'op.archive': 'Arkiverad',
+    'op.unarchive': 'Återställd från arkivet',
+    'op.revise': 'Ny revision',
+    'op.acknowledge': 'Kvitterad',
+    'op.approve': 'Godkänd',
+    'op.compile': 'Sammanställd',
+    'op.measure': 'Mätt',
+    'riskstatus.identified': 'Identifierad',
+    'riskstatus.assessed': 'Bedömd',
+    'riskstatus.treatment_planned': 'Behandling planerad',
+    'riskstatus.treated': 'Behandlad',
+    'riskstatus.accepted': 'Godtagen',
+    'riskstatus.closed': 'Stängd',
 
     'risk.title': 'Riskregister',
     'risk.heatmap': 'Riskkarta',
@@ -1196,6 +1304,101 @@ const sv: Record<MessageKey, string> = {
     'eval.no_pack': "Underlaget har inte sammanställts ännu.",
     'eval.pack_html': "Underlag (HTML)",
     'eval.pack_pdf': "Underlag (PDF)",
+    'nav.oscal': 'OSCAL',
+    'oscal.title': 'OSCAL',
+    'oscal.intro': 'Ledningssystemet i NIST:s Open Security Controls Assessment Language: exporter för andra verktyg och för revisorer, validering, upplösning av profiler och konvertering.',
+    'oscal.exports': 'Exporter',
+    'oscal.format': 'Format',
+    'oscal.format_json': 'JSON',
+    'oscal.format_xml': 'XML',
+    'oscal.format_yaml': 'YAML',
+    'oscal.version': 'Uttalande om tillämplighet',
+    'oscal.version_hint': 'Vilket uttalande som profilen och systemsäkerhetsplanen beskriver.',
+    'oscal.version_latest': 'Senast godkända version',
+    'oscal.version_current': 'Aktuellt uttalande (inte godkänt)',
+    'oscal.version_n': 'Version {version} ({date})',
+    'oscal.framework': 'Ramverk',
+    'oscal.soa_profile': 'Uttalande om tillämplighet som OSCAL-profil',
+    'oscal.soa_profile_hint': 'Väljer de tillämpliga säkerhetsåtgärderna i bilaga A ur den inbyggda katalogen (lägg katalogen bredvid som iso27001-2022_catalog.json).',
+    'oscal.soa_ssp': 'Uttalande om tillämplighet som OSCAL-systemsäkerhetsplan (SSP)',
+    'oscal.soa_ssp_hint': 'Ledningssystemets omfattning som system; ett implementerat krav per tillämplig säkerhetsåtgärd med status, ägare och motivering.',
+    'oscal.poam': 'Åtgärdsplan med milstolpar (POA&M)',
+    'oscal.poam_hint': 'Öppna riskbehandlingsåtgärder, de öppna risker som de behandlar och öppna korrigerande åtgärder.',
+    'oscal.catalog': 'Ramverk som OSCAL-katalog',
+    'oscal.catalog_hint': 'Det valda ramverket: de inbyggda säkerhetsåtgärderna i ISO/IEC 27002:2022 med sina attribut som egenskaper, eller ett som organisationen har importerat.',
+    'oscal.download': 'Ladda ner',
+    'oscal.validate': 'Validera ett dokument',
+    'oscal.validate_intro': 'Kontrollerar ett OSCAL-dokument mot NIST:s schema och reglerna för unika id:n och hänvisningar. Inget sparas.',
+    'oscal.file': 'Fil',
+    'oscal.file_hint': 'JSON, XML eller YAML: filändelsen anger vilket, annars avgör innehållet.',
+    'oscal.validate_button': 'Validera',
+    'oscal.valid': '{name} är giltigt: OSCAL {model}, {format}.',
+    'oscal.invalid': '{name} är inte giltigt ({model}): {count} problem.',
+    'oscal.model_unknown': 'okänd modell',
+    'oscal.issue_path': 'Var',
+    'oscal.issue_kind': 'Slag',
+    'oscal.issue_message': 'Problem',
+    'oscal.issue_line': 'rad {line}',
+    'oscal.kind_schema': 'Schema',
+    'oscal.kind_unique': 'Unikt id',
+    'oscal.kind_reference': 'Hänvisning',
+    'oscal.kind_note': 'Anmärkning',
+    'oscal.resolve': 'Lös upp en profil',
+    'oscal.resolve_intro': 'Gör om en profil till den katalog som den väljer ut. Profilen måste vara fristående: varje import en resurs i back-matter med katalogen (eller profilen) i base64, eftersom servern inte läser filer eller adresser som en begäran anger.',
+    'oscal.profile_file': 'Profil',
+    'oscal.output_format': 'Utdataformat',
+    'oscal.resolve_button': 'Lös upp',
+    'oscal.resolved': 'Upplöst katalog "{title}": {count} säkerhetsåtgärder.',
+    'oscal.resolved_other': 'Profilen har lösts upp.',
+    'oscal.save': 'Spara {name}',
+    'oscal.convert': 'Konvertera mellan format',
+    'oscal.convert_button': 'Konvertera och ladda ner',
+    'oscal.converted': '{name} har laddats ner.',
+    'soa.oscal': 'OSCAL-exporter',
+    'risk.actions': 'Åtgärder i riskbehandlingsplanen',
+    'risk.no_actions': 'Inga åtgärder planerade för risken ännu.',
+    'risk.add_action': 'Lägg till åtgärd',
+    'risk.action_added': 'Åtgärden har lagts till i riskbehandlingsplanen.',
+    'risk.action_saved': '{id} sparad.',
+    'risk.action_due': 'Förfaller',
+    'risk.action_control': 'Säkerhetsåtgärd',
+    'risk.action_completed': 'klar {date}',
+    'risk.action_open': 'Öppen',
+    'risk.action_in_progress': 'Pågår',
+    'risk.action_done': 'Klar',
+    'risk.action_cancelled': 'Avbruten',
+    'family.overridden': 'Ändrat av organisationen',
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { en, sv };
+
+// The Swedish record vocabulary (see the head of this file), flattened to message keys.
+export async function loadRecordVocabulary(): Promise<Record<string, string>> {
+    const doc = (await import('./messages-records.sv.json')).default as Record<string, RecordTypeTexts>;
+    const out: Record<string, string> = {};
+    for (const [type, v] of Object.entries(doc)) {
+        out[`type.${type}`] = v.title;
+        out[`type.${type}.plural`] = v.plural;
+        out[`type.${type}.description`] = v.description;
+        for (const [f, x] of Object.entries(v.fields)) {
+            out[`field.${type}.${f}`] = x.label;
+            if (x.help) out[`help.${type}.${f}`] = x.help;
+        }
+        for (const [f, values] of Object.entries(v.values ?? {})) for (const [k, text] of Object.entries(values)) out[`value.${type}.${f}.${k}`] = text;
+        for (const [k, text] of Object.entries(v.states)) out[`state.${type}.${k}`] = text;
+        for (const [k, text] of Object.entries(v.transitions ?? {})) out[`transition.${type}.${k}`] = text;
+        for (const [k, text] of Object.entries(v.backlinks ?? {})) out[`backlink.${type}.${k}`] = text;
+    }
+    return out;
+}
+
+interface RecordTypeTexts {
+    title: string;
+    plural: string;
+    description: string;
+    fields: Record<string, { label: string; help?: string }>;
+    values?: Record<string, Record<string, string>>;
+    states: Record<string, string>;
+    transitions?: Record<string, string>;
+    backlinks?: Record<string, string>;
+}

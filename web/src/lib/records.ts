@@ -101,7 +101,7 @@ export function formatValue(
     meta: TypeMeta,
     field: string,
     value: unknown,
-    fmt: { date: (s: string) => string; number: (n: number) => string; bool: (b: boolean) => string; label: (key: string, fallback: string) => string },
+    fmt: { date: (s: string) => string; number: (n: number) => string; bool: (b: boolean) => string; enumValue: (field: string, value: string) => string },
 ): string {
     if (isEmpty(value)) return '';
     const f = meta.fields.find((x) => x.name === field);
@@ -110,7 +110,7 @@ export function formatValue(
         if (typeof v === 'boolean') return fmt.bool(v);
         if (typeof v === 'number') return fmt.number(v);
         if (it === 'date' || field === 'next_review') return fmt.date(String(v));
-        if (it === 'enum') return fmt.label(`value.${meta.name}.${field}.${v}`, String(v));
+        if (it === 'enum') return fmt.enumValue(field, String(v));
         return String(v);
     };
     return Array.isArray(value) ? value.map(one).join(', ') : one(value);

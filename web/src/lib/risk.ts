@@ -50,6 +50,16 @@ export async function library(kind: 'threats' | 'vulnerabilities'): Promise<Libr
 export async function ownControls(): Promise<Array<{ id: string; title: string }>> {
     return (await api.get('/api/v1/risk/own-controls')).items;
 }
+export const kActionStatuses = ['open', 'in_progress', 'done', 'cancelled'] as const;
+export type ActionStatus = (typeof kActionStatuses)[number];
+// Adds an action to a risk's treatment plan (27001 6.1.3 e).
+export function addAction(risk: string, body: { title: string; owner?: string; due_date?: string; control?: string; notes?: string }): Promise<Action> {
+    return api.post('/api/v1/risks/{id}/actions', { path: { id: risk }, body }) as Promise<Action>;
+}
+// Changes an action if it is still at `version` (else 412); status done records the completion date.
+export function updateAction(id: string, body: { status?: ActionStatus; due_date?: string; owner?: string; notes?: string }, version: number): Promise<Action> {
+    return api.patch('/api/v1/risk/actions/{id}', { path: { id }, body, ifMatch: `"${version}"` }) as Promise<Action>;
+}
 export async function actions(): Promise<Action[]> {
     return (await api.get('/api/v1/risk/actions')).items;
 }

@@ -4,6 +4,7 @@
 // X-CSRF-Token on writes) and the chosen organisation (sent as X-Isms-Org). A server without accounts
 // (no /api/v1/auth routes) lets every caller act as administrator: the session is then "open".
 import { api, ApiProblem, requestRaw, setCsrfToken, setOrganisation, setUnauthenticatedHandler } from '../api/client';
+import { loadVocabulary } from './i18n.svelte';
 
 export interface Membership {
     id: string;
@@ -144,7 +145,8 @@ export async function boot(): Promise<void> {
     setUnauthenticatedHandler(() => {
         session.status = 'signed-out';
     });
-    await loadPaths();
+    // The record vocabulary of a language other than English loads beside the routes (one chunk).
+    await Promise.all([loadPaths(), loadVocabulary()]);
     try {
         const me = await requestRaw<MeResponse>('get', '/api/v1/auth/me');
         fromMe(me.data);
