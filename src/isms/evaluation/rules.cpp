@@ -156,7 +156,8 @@ void NonconformityRule(const RuleCall& c, Problems& p) {
         auto actions = LinkedFrom(c.db, c.ctx.org_id, "corrective_action", "nonconformity", c.after.id);
         int closed = 0;
         for (const auto& a : actions) {
-            if (a.state == "closed") ++closed;
+            // Closed as effective: the close transition demands the result, but only the result proves it.
+            if (a.state == "closed" && Text(a.data, "effectiveness_result") == "effective") ++closed;
             if (a.state != "closed" && a.state != "cancelled")
                 p.push_back({"state", fmt::format("corrective action {} is still '{}': close it after its effectiveness "
                                                   "check, or cancel it",
