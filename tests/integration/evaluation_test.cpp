@@ -99,6 +99,14 @@ TEST_P(EvaluationApiTest, AuditToFindingsToCorrectiveActionsToClosureFeedsTheRev
               std::string::npos)
         << own_area;
     EXPECT_EQ(auditor.Post("/api/v1/records/metric", {{"name", "x"}}).status, 403);  // audit.write only
+    // Without the processes listed, the clauses in scope bring them: 9.1 is monitoring and measurement.
+    Json unlisted = audit;
+    unlisted.erase("processes");
+    auto through_clause = auditor.Post("/api/v1/records/audit", unlisted);
+    EXPECT_EQ(through_clause.status, 400) << through_clause;
+    EXPECT_NE(Field(through_clause, "lead_auditor").find("'monitoring_measurement' in scope (through clause 9.1)"),
+              std::string::npos)
+        << through_clause;
     audit["lead_auditor"] = "PER-2";
     ASSERT_EQ(auditor.Post("/api/v1/records/audit", audit).status, 201);
     EXPECT_EQ(auditor.Get("/api/v1/audits/AUD-1/independence").Json()["ok"], true);

@@ -1,6 +1,8 @@
 // Metrics and measurements, the rules of the evaluation record types, audit checklists and independence.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "isms/evaluation/test_fixture.hpp"
 #include "isms/io/pdf_for_tests.hpp"
 
@@ -207,6 +209,30 @@ TEST_P(EvaluationTest, AnAuditorMayNotAuditTheirOwnArea) {
     e = Catch([&] { Audit({{"lead_auditor", "PER-1"}, {"processes", {"monitoring_measurement", "objectives"}}}); });
     EXPECT_NE(Problem(e, "lead_auditor").find("responsible for the process 'monitoring_measurement'"), std::string::npos)
         << e.what();
+    // The clauses in scope bring their processes, whether or not the audit lists them: the ISMS manager may not
+    // audit the risk assessment (6.1.2) or the SoA (6.1.3) that her role runs.
+    e = Catch([&] { Audit({{"lead_auditor", "PER-1"}, {"clauses", {"6.1.2", "6.1.3"}}}); });
+    std::set<std::string> reasons;
+    for (const auto& d : e.details())
+        if (d.field == "lead_auditor") reasons.insert(d.message);
+    EXPECT_EQ(reasons.size(), 2u) << e.what();
+    EXPECT_TRUE(
+        reasons.count("PER-1 may not audit this: their ISMS role ROL-1 (Information security manager) is "
+                      "responsible for the process 'risk_assessment' in scope (through clause 6.1.2)"))
+        << e.what();
+    EXPECT_TRUE(
+        reasons.count("PER-1 may not audit this: their ISMS role ROL-1 (Information security manager) is "
+                      "accountable for the process 'statement_of_applicability' in scope (through clause "
+                      "6.1.3)"))
+        << e.what();
+    // A whole clause brings its subclauses: 6 covers 6.1.2 too.
+    e = Catch([&] { Audit({{"lead_auditor", "PER-1"}, {"clauses", {"6"}}}); });
+    EXPECT_NE(Problem(e, "lead_auditor").find("'risk_assessment' in scope (through clause 6.1.1, 6.1.2)"),
+              std::string::npos)
+        << e.what();
+    // Clauses her role has nothing to do with are hers to audit.
+    std::string other = Audit({{"lead_auditor", "PER-1"}, {"auditees", {"PER-2"}}, {"clauses", {"7.4", "5.2"}}});
+    EXPECT_TRUE(audits_->Independence(ctx_, other).ok());
     // The owner of a control in scope in the SoA.
     soa::DecisionInput d;
     d.applicability = "applicable";
