@@ -118,6 +118,10 @@ TEST_P(EvaluationTest, BadMeasurementsAreRejectedAndNothingIsStored) {
     EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
     EXPECT_NE(Problem(e, "items[1].value").find("outside the allowed range"), std::string::npos) << e.what();
     EXPECT_NE(Problem(e, "items[1].unit").find("not 'hours'"), std::string::npos) << e.what();
+    // The summary counts the problems it lists.
+    EXPECT_EQ(e.details().size(), 2u);
+    EXPECT_NE(std::string(e.what()).find("no measurement was recorded (2 problems)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(and 1 more problem)"), std::string::npos) << e.what();
     EXPECT_TRUE(metrics_->Series(ctx_, id).empty());
     EXPECT_FALSE(records_->Get(ctx_, "metric", id).data.contains("last_measured"));
     // A retired metric takes none; an unknown one does not exist; other organisations' metrics are invisible.

@@ -348,8 +348,10 @@ void CheckDate(const std::string& value, const std::string& field, std::vector<E
 }
 
 [[noreturn]] void ThrowAll(std::string what, std::vector<ErrorDetail> errs) {
-    std::string msg = fmt::format("{}: {}{}", what, errs[0].field.empty() ? "" : errs[0].field + " ", errs[0].message);
-    if (errs.size() > 1) msg += fmt::format(" (and {} more problems)", errs.size() - 1);
+    const ErrorDetail& first = errs[0];
+    std::string msg = fmt::format("{}: {}{}{}", what, first.line ? fmt::format("line {}: ", first.line) : "",
+                                  first.field.empty() ? "" : first.field + " ", first.message);
+    if (errs.size() > 1) msg += fmt::format(" (and {} more problem{})", errs.size() - 1, errs.size() == 2 ? "" : "s");
     throw Error::InvalidInput(msg, std::move(errs));
 }
 
@@ -829,7 +831,8 @@ std::vector<Risk> RiskRegister::CreateMany(const Context& ctx, const std::vector
     return store_.Write(ctx, [&](store::WriteTx& tx) {
         Known known = Known::Load(tx, ctx.org_id);
         std::set<std::string> own;
-        bool any_score = std::any_of(items.begin(), items.end(), [](const RiskInput& in) { return in.likelihood; });
+        bool any_score =
+            std::any_of(items.begin(), items.end(), [](const RiskInput& in) { return in.likelihood || in.treatment; });
         std::optional<RiskCriteria> crit;
         if (any_score) crit = RiskCriteriaService::EnsureCurrent(tx, ctx.org_id);
         for (size_t i = 0; i < items.size(); ++i) {
@@ -848,7 +851,16 @@ std::vector<Risk> RiskRegister::CreateMany(const Context& ctx, const std::vector
             }
             if (items[i].treatment) {
                 if (!risks[i].inherent) {
-                    errs.push_back({prefix + "treatment", "a treatment needs the risk's likelihood and consequence"});
+                    // Every problem of the row is reported: the treatment is checked too, against the top of the
+                    // scales so that only its own faults (option, controls, residual score) are named.
+                    if (!items[i].likelihood || !items[i].consequence)
+                        errs.push_back(
+                            {prefix + "treatment", "a treatment needs the risk's likelihood and consequence"});
+                    Risk scratch = risks[i];
+                    scratch.inherent = Score{static_cast<int>(crit->likelihood.size()),
+                                             static_cast<int>(crit->consequence.size()), crit->version, ""};
+                    if (own.empty()) own = OwnControlIds(tx, ctx.org_id);
+                    ApplyTreatment(scratch, *items[i].treatment, *crit, annex, own, errs, prefix + "treatment.");
                 } else {
                     if (own.empty()) own = OwnControlIds(tx, ctx.org_id);
                     ApplyTreatment(risks[i], *items[i].treatment, *crit, annex, own, errs, prefix + "treatment.");
@@ -858,9 +870,16 @@ std::vector<Risk> RiskRegister::CreateMany(const Context& ctx, const std::vector
             }
             for (size_t e = before; e < errs.size(); ++e) errs[e].line = indexed ? lines[i] : 0;
         }
-        if (!errs.empty()) ThrowAll(indexed ? fmt::format("{} risks were not imported", items.size())
-                                            : std::string("the risk is not valid"),
-                                    std::move(errs));
+        if (!errs.empty()) {
+            std::set<int> bad;
+            for (const auto& e : errs) bad.insert(e.line);
+            std::stable_sort(errs.begin(), errs.end(),
+                             [](const ErrorDetail& a, const ErrorDetail& b) { return a.line < b.line; });
+            std::string what = indexed ? fmt::format("nothing was imported: {} of {} risks {} problems", bad.size(),
+                                                     items.size(), bad.size() == 1 ? "has" : "have")
+                                       : std::string("the risk is not valid");
+            ThrowAll(what, std::move(errs));
+        }
         int64_t next = NextNumber(tx, "risks", ctx.org_id);
         for (size_t i = 0; i < risks.size(); ++i) {
             Risk& k = risks[i];

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "isms/core/error.hpp"
 #include "isms/risk/test_directory.hpp"
 #include "isms/store/test_support.hpp"
@@ -471,6 +473,22 @@ TEST_P(RiskRegisterTest, CsvImportWithTreatmentNamesLinesAndIsAllOrNothing) {
     EXPECT_EQ(d[0].line, 4);
     EXPECT_EQ(d[0].field, "items[2].treatment.controls");
     EXPECT_EQ(Count("risks"), 0);
+    // Every problem of a row is reported: a score off the scale does not hide the unknown control; the summary
+    // counts them in words that agree.
+    items[2].likelihood = 9;
+    std::string msg;
+    d.clear();
+    EXPECT_EQ(CodeOf([&] { register_->CreateMany(ctx_, items); }, &msg, &d), ErrorCode::kInvalidInput);
+    std::set<std::string> fields;
+    for (const auto& p : d) {
+        EXPECT_EQ(p.line, 4) << p.field;
+        fields.insert(p.field);
+    }
+    EXPECT_EQ(fields, (std::set<std::string>{"items[2].likelihood", "items[2].treatment.controls"})) << msg;
+    EXPECT_NE(msg.find("nothing was imported: 1 of 3 risks has problems: line 4: "), std::string::npos) << msg;
+    EXPECT_NE(msg.find("(and 1 more problem)"), std::string::npos) << msg;
+    EXPECT_EQ(Count("risks"), 0);
+    items[2].likelihood = 2;
 
     items[2].treatment->controls = {{"5.17"}};
     auto made = register_->CreateMany(ctx_, items);
