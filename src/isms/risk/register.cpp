@@ -950,8 +950,8 @@ Risk RiskRegister::Update(const Context& ctx, const std::string& id, const RiskI
     });
 }
 
-Risk RiskRegister::Assess(const Context& ctx, const std::string& id, int likelihood, int consequence,
-                          const std::string& note, std::optional<int64_t> expected_version) {
+Reassessment RiskRegister::Assess(const Context& ctx, const std::string& id, int likelihood, int consequence,
+                                  const std::string& note, std::optional<int64_t> expected_version) {
     RequirePermission(ctx, Permission::kRiskWrite);
     if (note.size() > 4000) throw Error::InvalidInput("the note is longer than 4000 characters", {{"note", "too long"}});
     return store_.Write(ctx, [&](store::WriteTx& tx) {
@@ -961,20 +961,49 @@ Risk RiskRegister::Assess(const Context& ctx, const std::string& id, int likelih
             throw Error::Conflict(fmt::format("{} is closed: reopen it before assessing it again", id));
         auto crit = RiskCriteriaService::EnsureCurrent(tx, ctx.org_id);
         const auto& lv = crit.LevelOf(likelihood, consequence);
-        Risk k = before;
+        Reassessment out;
+        Risk& k = out.risk;
+        k = before;
         k.inherent = Score{likelihood, consequence, crit.version, lv.id};
         bool changed = !before.inherent || before.inherent->likelihood != likelihood ||
                        before.inherent->consequence != consequence || before.inherent->criteria_version != crit.version;
         if (changed && k.treatment && k.treatment->residual) {
-            const auto& r = *k.treatment->residual;
-            if (r.criteria_version != crit.version || r.likelihood > likelihood || r.consequence > consequence)
-                k.treatment->residual.reset();  // to be estimated again with `treat`
+            const auto r = *k.treatment->residual;
+            // A residual score may not exceed the inherent one, and scores on different criteria versions cannot
+            // stand side by side: the treatment estimates it again (isms risk treat).
+            std::string why;
+            if (r.criteria_version != crit.version)
+                why = fmt::format("was made on risk criteria version {}, not the current version {}",
+                                  r.criteria_version, crit.version);
+            else if (r.likelihood > likelihood || r.consequence > consequence)
+                why = fmt::format("exceeds the new inherent score {} × {}", likelihood, consequence);
+            if (!why.empty()) {
+                k.treatment->residual.reset();
+                out.dropped_residual = r;
+                out.notices.push_back(fmt::format(
+                    "the planned residual score {} × {} ({}) {} and was removed: estimate it again (isms risk treat {} "
+                    "--residual-likelihood L --residual-consequence C, or PUT /api/v1/risks/{}/treatment)",
+                    r.likelihood, r.consequence, r.level, why, id, id));
+            }
+        }
+        if (changed && k.acceptance) {
+            out.ended_acceptance = k.acceptance;
+            out.notices.push_back(
+                fmt::format("the acceptance {} by {} no longer describes the risk and has ended: the "
+                            "residual risk must be accepted again",
+                            k.acceptance->id, k.acceptance->person_id));
         }
         if (changed) k.acceptance.reset();
         Write(tx, &before, k);
         AddAssessment(tx, id, "inherent", *k.inherent, note);
-        return k;
+        return out;
     });
+}
+
+Json Reassessment::ToJson() const {
+    Json j = risk.ToJson();
+    j["notices"] = notices;
+    return j;
 }
 
 // Treatment -------------------------------------------------------------------------------------------------
