@@ -99,6 +99,14 @@ TEST_P(EvaluationApiTest, AuditToFindingsToCorrectiveActionsToClosureFeedsTheRev
               std::string::npos)
         << own_area;
     EXPECT_EQ(auditor.Post("/api/v1/records/metric", {{"name", "x"}}).status, 403);  // audit.write only
+    // Without the processes listed, the clauses in scope bring them: 9.1 is monitoring and measurement.
+    Json unlisted = audit;
+    unlisted.erase("processes");
+    auto through_clause = auditor.Post("/api/v1/records/audit", unlisted);
+    EXPECT_EQ(through_clause.status, 400) << through_clause;
+    EXPECT_NE(Field(through_clause, "lead_auditor").find("'monitoring_measurement' in scope (through clause 9.1)"),
+              std::string::npos)
+        << through_clause;
     audit["lead_auditor"] = "PER-2";
     ASSERT_EQ(auditor.Post("/api/v1/records/audit", audit).status, 201);
     EXPECT_EQ(auditor.Get("/api/v1/audits/AUD-1/independence").Json()["ok"], true);
@@ -130,6 +138,46 @@ TEST_P(EvaluationApiTest, AuditToFindingsToCorrectiveActionsToClosureFeedsTheRev
                   .status,
               200);
     ASSERT_EQ(admin.Post("/api/v1/records/nonconformity/NC-1/transitions", {{"transition", "analyse"}}).status, 200);
+    // A state set on import or on creation obeys the workflow: closing needs the effectiveness check, whichever
+    // way the record comes; nothing is imported or created.
+    auto imported = admin.Send("POST", "/api/v1/records/corrective_action/import",
+                               "title,nonconformity,description,owner,due_date,implemented_on,state\n"
+                               "Name an analyst,NC-1,x,PER-1," +
+                                   Day(5) + "," + Day(0) + ",closed\n",
+                               "text/csv");
+    EXPECT_EQ(imported.status, 400) << imported;
+    EXPECT_EQ(imported.Json()["errors"][0]["line"], 2) << imported;
+    EXPECT_NE(Field(imported, "effectiveness_result").find("is required to 'close'"), std::string::npos) << imported;
+    auto review_import = admin.Send("POST", "/api/v1/records/management_review/import?format=json",
+                                    Json::array({{{"title", "Review"},
+                                                  {"meeting_date", Day(0)},
+                                                  {"cut_off", Day(0)},
+                                                  {"chair", "PER-1"},
+                                                  {"minutes", "m"},
+                                                  {"conclusions", "c"},
+                                                  {"state", "approved"}}})
+                                        .dump(),
+                                    "application/json");
+    EXPECT_EQ(review_import.status, 400) << review_import;
+    EXPECT_NE(Field(review_import, "cut_off").find("compile the review's inputs first"), std::string::npos)
+        << review_import;
+    auto created_closed = admin.Post("/api/v1/records/corrective_action", {{"data",
+                                                                            {{"title", "Name an analyst"},
+                                                                             {"nonconformity", "NC-1"},
+                                                                             {"description", "x"},
+                                                                             {"owner", "PER-1"},
+                                                                             {"due_date", Day(5)}}},
+                                                                           {"state", "closed"}});
+    EXPECT_EQ(created_closed.status, 400) << created_closed;
+    EXPECT_NE(Field(created_closed, "state").find("moves through its transitions"), std::string::npos)
+        << created_closed;
+    auto cli_closed = Isms({"--org", "acme-ab", "record", "add", "corrective_action", "--set", "title=x", "--set",
+                            "nonconformity=NC-1", "--set", "description=x", "--set", "owner=PER-1", "--set",
+                            "due_date=" + Day(5), "--set", "state=closed"});
+    EXPECT_EQ(cli_closed.exit_code, 3) << cli_closed;
+    EXPECT_NE(cli_closed.err.find("'state' is not a field"), std::string::npos) << cli_closed;
+    EXPECT_EQ(admin.Get("/api/v1/records/corrective_action").Json()["items"].size(), 0u);
+    EXPECT_EQ(admin.Get("/api/v1/records/management_review").Json()["items"].size(), 0u);
     auto ca = admin.Post("/api/v1/records/corrective_action",
                          {{"title", "Name an analyst"}, {"nonconformity", "NC-1"}, {"description", "x"},
                           {"owner", "PER-1"}, {"due_date", Day(-1)}});

@@ -131,6 +131,70 @@ TEST_P(RiskCycleTest, AssetRiskTreatmentSoaApprovalChangeDiff) {
     EXPECT_EQ(Isms({"log", "verify"}).exit_code, 0);
 }
 
+// 6.1.3 f: a residual level the criteria reserve for top management is accepted by an owner who belongs to top
+// management (the demo's R-1, owned by the CTO, who holds the top-management role), and refused for an owner
+// who does not, and for anyone who is not the owner.
+TEST_P(RiskCycleTest, TopManagementOwnerAcceptsAHighResidualOthersAreRefused) {
+    Demo();
+    // The demo itself holds a formal acceptance of a High residual by top management.
+    auto accepted = IsmsJson({"risk", "acceptances", "R-1"});
+    ASSERT_EQ(accepted.size(), 1u) << accepted;
+    EXPECT_EQ(accepted[0]["person"], "PER-3") << accepted;
+    EXPECT_EQ(accepted[0]["authority"], "top_management") << accepted;
+    EXPECT_EQ(accepted[0]["current"], "yes") << accepted;
+    EXPECT_EQ(IsmsJson({"risk", "show", "R-1"})["treatment"]["residual"]["level"], "high");
+
+    // A High residual owned by the CISO, who is not top management.
+    auto risk = IsmsJson({"risk", "add", "--approach", "scenario", "--title", "Payroll run tampered by an insider",
+                          "--owner", "PER-1", "--scenario", "An administrator alters salary files before payment",
+                          "--cia", "I", "-l", "4", "-c", "4"});
+    const std::string risk_id = risk.value("id", "");
+    ASSERT_FALSE(risk_id.empty()) << risk;
+    ASSERT_EQ(Isms({"risk", "treat", risk_id, "--option", "modify", "--control", "8.2", "--plan",
+                    "Four-eyes approval of salary files", "--residual-likelihood", "3", "--residual-consequence", "4"})
+                  .exit_code,
+              0);
+    ASSERT_EQ(IsmsJson({"risk", "show", risk_id})["treatment"]["residual"]["level"], "high");
+    auto refused = Isms({"risk", "accept", risk_id, "--person", "PER-1", "--comment", "We can live with it"});
+    EXPECT_EQ(refused.exit_code, 6) << refused;
+    EXPECT_NE(refused.err.find("reserves for top management"), std::string::npos) << refused;
+
+    auto& server = StartServer();
+    auto anna = server.NewClient();
+    SignIn(anna, "anna", "kvarnberg-isms-manager");
+    auto by_owner = anna.Post("/api/v1/risks/" + risk_id + "/acceptance", {{"comment", "We can live with it"}});
+    EXPECT_EQ(by_owner.status, 403) << by_owner;
+    EXPECT_NE(by_owner.body.find("does not belong to top management"), std::string::npos) << by_owner;
+    auto maria = server.NewClient();
+    SignIn(maria, "maria", "kvarnberg-risk-owner");
+    // Top management, but not the owner.
+    auto not_owner = maria.Post("/api/v1/risks/" + risk_id + "/acceptance", {{"comment", "Accepted for the CISO"}});
+    EXPECT_EQ(not_owner.status, 403) << not_owner;
+    EXPECT_NE(not_owner.body.find("only the risk owner"), std::string::npos) << not_owner;
+    EXPECT_TRUE(IsmsJson({"risk", "acceptances", risk_id}).empty());
+    // The owner who is top management accepts R-1's High residual again, as in docs/risk.md.
+    auto ok = maria.Post("/api/v1/risks/R-1/acceptance",
+                         {{"comment", "High residual accepted until break-glass accounts exist (Q3)"}});
+    ASSERT_EQ(ok.status, 201) << ok;
+    EXPECT_EQ(ok.Json()["acceptance"]["person"], "PER-3") << ok;
+    EXPECT_EQ(ok.Json()["acceptance"]["authority"], "top_management") << ok;
+    auto cli = Isms({"risk", "accept", "R-1", "--person", "PER-3", "--comment",
+                     "High residual accepted until break-glass accounts exist (Q3)"});
+    EXPECT_EQ(cli.exit_code, 0) << cli;
+    EXPECT_NE(cli.out.find("accepted by PER-3 (top_management)"), std::string::npos) << cli;
+    EXPECT_EQ(IsmsJson({"risk", "acceptances", "R-1"}).size(), 3u);
+
+    // Readiness of the demo: top management is named and holds its role (5.1).
+    auto readiness = maria.Get("/api/v1/readiness");
+    ASSERT_EQ(readiness.status, 200) << readiness;
+    std::string status_51;
+    const Json report = readiness.Json();
+    for (const auto& c : report["clauses"])
+        for (const auto& i : c["items"])
+            if (i["clause"] == "5.1") status_51 = i["status"].get<std::string>();
+    EXPECT_EQ(status_51, "met") << readiness;
+}
+
 ISMS_INSTANTIATE_BACKENDS(RiskCycleTest);
 
 }  // namespace

@@ -219,7 +219,10 @@ Response WithRecord(const records::Record& r, int status = 200, Json extra = nul
 Json DataOf(const Json& body) {
     if (body.contains("data")) {
         if (!body["data"].is_object()) throw Error::InvalidInput("'data' must be an object of fields", {{"data", "object"}});
-        return body["data"];
+        Json d = body["data"];
+        // Beside "data", a state would otherwise be ignored; the service refuses it as a field with its reason.
+        if (body.contains("state")) d["state"] = body["state"];
+        return d;
     }
     Json d = body;
     d.erase("id");

@@ -172,6 +172,13 @@ Response WithETag(Response r, int64_t version) {
     return r;
 }
 
+// A risk answer that also says, in "notices", what the change ended.
+Json WithNotices(Json schema) {
+    schema["properties"]["notices"] = Strs();
+    schema["required"].push_back("notices");
+    return schema;
+}
+
 Response RiskResponse(const Risk& k, int status = 200) { return WithETag(Response::FromJson(k.ToJson(), status), k.row_version); }
 
 bool Flag(const Request& req, const std::string& name, bool def) {
@@ -352,7 +359,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                 .tag = "risk",
                 .params = {IfMatchParam()},
                 .request_schema = Obj({{"likelihood", Int()}, {"consequence", Int()}, {"note", Str()}}),
-                .response_schema = kRisk,
+                .response_schema = WithNotices(kRisk),
                 .errors = {400, 404, 409, 412}},
                [&app](Request& req) {
                    Json b = req.JsonBody();
@@ -360,9 +367,10 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                        !b["consequence"].is_number_integer())
                        throw Error::InvalidInput("an assessment gives likelihood and consequence as whole numbers",
                                                  {{"likelihood", "required"}, {"consequence", "required"}});
-                   auto k = app.risks().Assess(req.ctx, req.Param("id"), b["likelihood"].get<int>(),
+                   auto a = app.risks().Assess(req.ctx, req.Param("id"), b["likelihood"].get<int>(),
                                                b["consequence"].get<int>(), b.value("note", ""), IfMatchVersion(req));
-                   return RiskResponse(k, 201);
+                   // What the new score ended (a removed residual score, an ended acceptance) is said in "notices".
+                   return WithETag(Response::FromJson(a.ToJson(), 201), a.risk.row_version);
                });
     router.Add("PUT", "/api/v1/risks/{id}/treatment",
                {.summary = "Decide or change the treatment: option, controls, plan, planned residual score",

@@ -133,7 +133,8 @@ void SeedDemoEvaluation(App& app, const std::string& org_id) {
          {"scope", "Kvarnberg Cloud AB's ISMS at the Stockholm head office and the payroll platform in the "
                    "eu-north region; records of the last 12 months."},
          {"criteria", "ISO/IEC 27001:2022 clauses 4–10; the access control policy POL-003; the SoA."},
-         {"clauses", {"4", "5", "6", "7", "8", "9", "10"}},
+         // Not 9.2: the lead auditor's role runs the internal audit process, and nobody audits their own area.
+         {"clauses", {"4", "5", "6", "7", "8", "9.1", "9.3", "10"}},
          {"controls", {"5.15", "5.18", "8.2", "8.5", "8.8", "8.13", "8.15"}},
          {"processes", {"context", "leadership", "risk_assessment", "risk_treatment", "statement_of_applicability",
                         "objectives", "documented_information", "awareness", "monitoring_measurement",
@@ -141,8 +142,9 @@ void SeedDemoEvaluation(App& app, const std::string& org_id) {
          {"lead_auditor", "PER-12"},
          {"auditors", {"PER-5"}},
          {"auditees", {"PER-1", "PER-7", "PER-2"}},
-         {"independence", "The lead auditor is external; the HR manager audits no process her role is responsible "
-                          "for. Neither owns a control in scope."},
+         {"independence", "The lead auditor is external; as he runs the audit programme, clause 9.2 is not in this "
+                          "audit's scope. The HR manager audits no process her role is responsible for. Neither owns "
+                          "a control in scope."},
          {"planned_start", s.Day(-42)},
          {"planned_end", s.Day(-35)},
          {"actual_start", s.Day(-40)}});

@@ -19,6 +19,7 @@ void SeedDemoRecords(App& app, const std::string& org_id) {
                    {"responsibilities", "Sets the information security policy and objectives, provides resources, "
                                         "accepts residual risk and reviews the ISMS twice a year."},
                    {"authorities", "Approves policies, the scope, the risk treatment plan and the SoA."},
+                   {"top_management", true},  // 27001 5.1: accepts the residual risks reserved for top management
                    {"accountable_for", {"leadership", "policy", "scope", "resources", "management_review"}},
                    {"informed_of", {"internal_audit", "incident_management"}}});
     s.Add("role", {{"name", "Information security manager"},

@@ -33,7 +33,7 @@ const std::vector<DemoRisk>& DemoRisks() {
         {"Payroll data stolen through phished administrator credentials", "PER-3", {"AST-1", "AST-2"}, {"T01", "T05"},
          {"V01", "V06"}, "CI", 3, 5, "modify", {"5.17", "8.5", "6.3", "8.16"},
          "Phishing-resistant MFA for every administrator, quarterly phishing exercises, alerts on unusual sign-ins.",
-         2, 4},
+         3, 4},  // High until break-glass accounts exist: accepted by top management below
         {"Ransomware encrypts the production cluster and its backups", "PER-7", {"AST-6", "AST-7"}, {"T02"},
          {"V07", "V03"}, "IA", 3, 5, "modify", {"8.13", "8.8", "8.7", "5.30"},
          "Immutable off-site backups with monthly restore tests; patching within 14 days; EDR on all nodes.", 2, 3},
@@ -170,6 +170,15 @@ void SeedDemoRisks(App& app, const std::string& org_id) {
         } catch (const Error&) {
             // A level the criteria reserve for top management stays open in the demo, as it would in life.
         }
+    }
+
+    // A High residual risk, which the criteria reserve for top management: R-1's owner, Maria Holm (CTO, holder
+    // of the top-management role ROL-1), accepts it formally (6.1.3 f). Not caught: the demo must show it.
+    {
+        risk::AcceptanceInput a;
+        a.person = reg.Get(ctx, ids[0]).owner;
+        a.comment = "High residual accepted until break-glass accounts exist (Q3)";
+        reg.Accept(ctx, ids[0], a);
     }
 
     // Quantitative estimates (FAIR) for the risks the CFO asks about, in SEK.

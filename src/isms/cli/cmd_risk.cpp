@@ -361,8 +361,13 @@ void RegisterRegister(CLI::App* risk, Globals& g) {
     assess->add_option("--note", as->note, "why, or what changed");
     assess->callback([&g, as] {
         auto app = OpenApp(g);
-        auto k = app->risks().Assess(CliContext(*app, g), as->id, as->likelihood, as->consequence, as->note);
-        Say(g, fmt::format("{} assessed: {}", k.id, Score(k.inherent)));
+        auto a = app->risks().Assess(CliContext(*app, g), as->id, as->likelihood, as->consequence, as->note);
+        if (g.format == "json") {
+            PrintJson(a.ToJson());
+            return;
+        }
+        Say(g, fmt::format("{} assessed: {}", a.risk.id, Score(a.risk.inherent)));
+        for (const auto& n : a.notices) Say(g, "note: " + n);
     });
 
     auto hid = std::make_shared<std::string>();

@@ -154,6 +154,47 @@ std::vector<Clause> ExpandClauses(const std::vector<Clause>& all, const std::vec
     return out;
 }
 
+std::vector<std::string> ProcessesOfClause(std::string_view clause_id) {
+    // Our own mapping of each leaf clause to the ISMS processes of the roles' RACI (role.yaml) that carry it out.
+    // 4.4 (the ISMS as a whole) and 6.1.1 (planning in general) name the processes of their subclauses' kind.
+    static const std::vector<std::pair<std::string_view, std::vector<std::string>>> kMap = {
+        {"4.1", {"context"}},
+        {"4.2", {"interested_parties"}},
+        {"4.3", {"scope"}},
+        {"4.4", {"context", "leadership"}},
+        {"5.1", {"leadership"}},
+        {"5.2", {"policy"}},
+        {"5.3", {"roles"}},
+        {"6.1.1", {"risk_assessment", "risk_treatment"}},
+        {"6.1.2", {"risk_assessment"}},
+        {"6.1.3", {"risk_treatment", "statement_of_applicability"}},
+        {"6.2", {"objectives"}},
+        {"6.3", {"change_planning"}},
+        {"7.1", {"resources"}},
+        {"7.2", {"competence"}},
+        {"7.3", {"awareness"}},
+        {"7.4", {"communication"}},
+        {"7.5", {"documented_information"}},
+        {"8.1", {"operations"}},
+        {"8.2", {"risk_assessment"}},
+        {"8.3", {"risk_treatment"}},
+        {"9.1", {"monitoring_measurement"}},
+        {"9.2", {"internal_audit"}},
+        {"9.3", {"management_review"}},
+        {"10.1", {"improvement"}},
+        {"10.2", {"improvement"}},
+    };
+    // The entry of the clause or of the nearest clause above it (7.5.1 → 7.5).
+    for (std::string_view id = clause_id; !id.empty();) {
+        for (const auto& [clause, processes] : kMap)
+            if (clause == id) return processes;
+        auto dot = id.rfind('.');
+        if (dot == std::string_view::npos) break;
+        id = id.substr(0, dot);
+    }
+    return {};
+}
+
 std::string_view AuditQuestion(std::string_view clause_id) {
     const Words* w = Find(clause_id);
     return w ? w->question : std::string_view();

@@ -29,6 +29,10 @@ std::vector<Clause> LoadClauses(store::Db& db);
 std::vector<Clause> ExpandClauses(const std::vector<Clause>& all, const std::vector<std::string>& ids,
                                   std::vector<std::string>* unknown = nullptr);
 
+// The ISMS processes (the values of the roles' RACI lists and of an audit's `processes`) that carry out a leaf
+// clause, in our own mapping: 6.1.2 → risk_assessment, 9.2.1 → internal_audit, … Empty for an unknown clause.
+std::vector<std::string> ProcessesOfClause(std::string_view clause_id);
+
 // Our own audit question for a leaf clause ("" when none is written for it).
 std::string_view AuditQuestion(std::string_view clause_id);
 // Our own short description of the evidence a well-run ISMS shows for a clause (top-level 4–10 and leaves).

@@ -1,6 +1,8 @@
 // Metrics and measurements, the rules of the evaluation record types, audit checklists and independence.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "isms/evaluation/test_fixture.hpp"
 #include "isms/io/pdf_for_tests.hpp"
 
@@ -116,6 +118,10 @@ TEST_P(EvaluationTest, BadMeasurementsAreRejectedAndNothingIsStored) {
     EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
     EXPECT_NE(Problem(e, "items[1].value").find("outside the allowed range"), std::string::npos) << e.what();
     EXPECT_NE(Problem(e, "items[1].unit").find("not 'hours'"), std::string::npos) << e.what();
+    // The summary counts the problems it lists.
+    EXPECT_EQ(e.details().size(), 2u);
+    EXPECT_NE(std::string(e.what()).find("no measurement was recorded (2 problems)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(and 1 more problem)"), std::string::npos) << e.what();
     EXPECT_TRUE(metrics_->Series(ctx_, id).empty());
     EXPECT_FALSE(records_->Get(ctx_, "metric", id).data.contains("last_measured"));
     // A retired metric takes none; an unknown one does not exist; other organisations' metrics are invisible.
@@ -207,6 +213,30 @@ TEST_P(EvaluationTest, AnAuditorMayNotAuditTheirOwnArea) {
     e = Catch([&] { Audit({{"lead_auditor", "PER-1"}, {"processes", {"monitoring_measurement", "objectives"}}}); });
     EXPECT_NE(Problem(e, "lead_auditor").find("responsible for the process 'monitoring_measurement'"), std::string::npos)
         << e.what();
+    // The clauses in scope bring their processes, whether or not the audit lists them: the ISMS manager may not
+    // audit the risk assessment (6.1.2) or the SoA (6.1.3) that her role runs.
+    e = Catch([&] { Audit({{"lead_auditor", "PER-1"}, {"clauses", {"6.1.2", "6.1.3"}}}); });
+    std::set<std::string> reasons;
+    for (const auto& d : e.details())
+        if (d.field == "lead_auditor") reasons.insert(d.message);
+    EXPECT_EQ(reasons.size(), 2u) << e.what();
+    EXPECT_TRUE(
+        reasons.count("PER-1 may not audit this: their ISMS role ROL-1 (Information security manager) is "
+                      "responsible for the process 'risk_assessment' in scope (through clause 6.1.2)"))
+        << e.what();
+    EXPECT_TRUE(
+        reasons.count("PER-1 may not audit this: their ISMS role ROL-1 (Information security manager) is "
+                      "accountable for the process 'statement_of_applicability' in scope (through clause "
+                      "6.1.3)"))
+        << e.what();
+    // A whole clause brings its subclauses: 6 covers 6.1.2 too.
+    e = Catch([&] { Audit({{"lead_auditor", "PER-1"}, {"clauses", {"6"}}}); });
+    EXPECT_NE(Problem(e, "lead_auditor").find("'risk_assessment' in scope (through clause 6.1.1, 6.1.2)"),
+              std::string::npos)
+        << e.what();
+    // Clauses her role has nothing to do with are hers to audit.
+    std::string other = Audit({{"lead_auditor", "PER-1"}, {"auditees", {"PER-2"}}, {"clauses", {"7.4", "5.2"}}});
+    EXPECT_TRUE(audits_->Independence(ctx_, other).ok());
     // The owner of a control in scope in the SoA.
     soa::DecisionInput d;
     d.applicability = "applicable";
@@ -356,6 +386,85 @@ TEST_P(EvaluationTest, CorrectiveActionsCloseOnlyAfterAnEffectiveEffectivenessCh
     // Dates in the future are refused.
     e = Catch([&] { Edit("nonconformity", nc2, {{"detected_on", Day(3)}}); });
     EXPECT_NE(Problem(e, "detected_on").find("future"), std::string::npos) << e.what();
+}
+
+TEST_P(EvaluationTest, ImportedStatesObeyTheSameWorkflowAndRulesAsTransitions) {
+    std::string nc = Add("nonconformity", {{"title", "Metrics not analysed"},
+                                           {"source", "monitoring"},
+                                           {"severity", "minor"},
+                                           {"description", "x"},
+                                           {"detected_on", Day(-5)},
+                                           {"owner", "PER-1"},
+                                           {"correction", "Analysed"},
+                                           {"root_cause", "No owner"}});
+    Move("nonconformity", nc, {"analyse"});
+    auto none_of = [&](const char* type) { EXPECT_TRUE(records_->List(ctx_, type, {}).items.empty()) << type; };
+    // A corrective action imported as closed without an effectiveness check: every missing field, with the line.
+    std::string head = "title,nonconformity,description,owner,due_date,state\n";
+    auto e = Catch([&] {
+        records_->Import(ctx_, "corrective_action", records::DataFormat::kCsv,
+                         head + "Name an analyst," + nc + ",x,PER-1," + Day(10) + ",closed\n");
+    });
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
+    for (const char* field : {"implemented_on", "effectiveness_check", "effectiveness_result",
+                              "effectiveness_checked_by", "effectiveness_checked_on"})
+        EXPECT_NE(Problem(e, field).find("is required to"), std::string::npos) << field << ": " << e.what();
+    for (const auto& d : e.details()) EXPECT_EQ(d.line, 2) << d.field;
+    none_of("corrective_action");
+    // With the check recorded but "not_effective": the closure rule refuses it, as it refuses the transition.
+    head =
+        "title,nonconformity,description,owner,due_date,implemented_on,effectiveness_check,effectiveness_result,"
+        "effectiveness_checked_by,effectiveness_checked_on,state\n";
+    std::string row = "Name an analyst," + nc + ",x,PER-1," + Day(10) + "," + Day(-2) + ",Sampled," + "%s" + ",PER-2," +
+                      Day(-1) + ",closed\n";
+    auto with = [&](const std::string& result) {
+        std::string r = row;
+        r.replace(r.find("%s"), 2, result);
+        return head + r;
+    };
+    e = Catch([&] { records_->Import(ctx_, "corrective_action", records::DataFormat::kCsv, with("not_effective")); });
+    EXPECT_NE(Problem(e, "effectiveness_result").find("not_effective"), std::string::npos) << e.what();
+    EXPECT_EQ(e.details().at(0).line, 2);
+    none_of("corrective_action");
+    // Effective: closed, through implement and close.
+    auto r = records_->Import(ctx_, "corrective_action", records::DataFormat::kCsv, with("effective"));
+    auto ca = records_->Get(ctx_, "corrective_action", r.ids.at(0));
+    EXPECT_EQ(ca.state, "closed");
+    auto h = records_->History(ctx_, "corrective_action", ca.id);
+    ASSERT_EQ(h.size(), 3u);
+    EXPECT_EQ(h[1].transition, "implement");
+    EXPECT_EQ(h[2].transition, "close");
+
+    // A management review imported as approved: held needs inputs compiled at the cut-off, which a new record
+    // cannot have.
+    e = Catch([&] {
+        records_->Import(ctx_, "management_review", records::DataFormat::kJson,
+                         R"([{"title": "Spring review", "meeting_date": ")" + Day(0) + R"(", "cut_off": ")" + Day(-1) +
+                             R"(", "chair": "PER-1", "minutes": "m", "conclusions": "c", "state": "approved"}])");
+    });
+    EXPECT_NE(Problem(e, "cut_off").find("compile the review's inputs first"), std::string::npos) << e.what();
+    EXPECT_EQ(e.details().at(0).line, 1);
+    none_of("management_review");
+    // A contributor may edit reviews but not approve one, by import as by the transition.
+    Context contributor = ctx_;
+    contributor.role = Role::kContributor;
+    std::string mr = Add("management_review", {{"title", "Review"},
+                                               {"meeting_date", Day(0)},
+                                               {"cut_off", Day(0)},
+                                               {"chair", "PER-1"},
+                                               {"minutes", "m"},
+                                               {"conclusions", "c"}});
+    reviews_->Compile(ctx_, mr, "Acme AB");
+    Move("management_review", mr, {"hold"});
+    e = Catch([&] {
+        records_->Import(contributor, "management_review", records::DataFormat::kCsv,
+                         "id,state\n" + mr + ",approved\n");
+    });
+    EXPECT_NE(Problem(e, "state").find("records.approve"), std::string::npos) << e.what();
+    EXPECT_EQ(records_->Get(ctx_, "management_review", mr).state, "held");
+    // With the permission, the compiled and held review is approved by import as by the transition.
+    records_->Import(ctx_, "management_review", records::DataFormat::kCsv, "id,state\n" + mr + ",approved\n");
+    EXPECT_EQ(records_->Get(ctx_, "management_review", mr).state, "approved");
 }
 
 TEST_P(EvaluationTest, AuditReportAndOscalInputsCarryTheFindings) {

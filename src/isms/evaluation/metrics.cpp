@@ -283,10 +283,13 @@ std::vector<Measurement> MetricService::RecordIn(store::WriteTx& tx, const std::
                                 {}, in.line});
         stored.push_back(std::move(m));
     }
-    if (!problems.empty())
-        ThrowAll(fmt::format("no measurement was recorded ({} problem{})", problems.size(),
-                             problems.size() == 1 ? "" : "s"),
-                 std::move(problems));
+    if (!problems.empty()) {
+        // The message first: the order in which a call's arguments are evaluated is unspecified, and the moved-from
+        // vector would count 0.
+        std::string what =
+            fmt::format("no measurement was recorded ({} problem{})", problems.size(), problems.size() == 1 ? "" : "s");
+        ThrowAll(what, std::move(problems));
+    }
     for (const auto& m : stored) {
         auto before = tx.QueryOne(fmt::format("SELECT {} FROM measurements WHERE org_id = ? AND metric_id = ? AND "
                                               "measured_on = ?",

@@ -571,6 +571,29 @@ public:
         std::set<std::string> handled;
         for (const auto& n : Of("nonconformity"))
             if (!Text(n.data, "finding").empty()) handled.insert(Text(n.data, "finding"));
+        // 10.2 asks for records of the nonconformities that occurred. An empty register is evidence only when
+        // something looked for them: an internal audit completed in the last 12 months. Without one, nothing shows
+        // that the process has ever run, and a certification auditor would not take "none recorded" for "none
+        // occurred".
+        std::string year_ago = DaysBefore(f_.today, 365);
+        std::vector<const Record*> recent_audits, older_audits;
+        for (const auto* a : In("audit", {"completed"}))
+            (Text(a->data, "actual_end") >= year_ago ? recent_audits : older_audits).push_back(a);
+        auto ncs = In("nonconformity", {"open", "analysed", "closed"});
+        auto never_ran = [&](ReadinessItem& i, const std::string& none) {
+            if (!recent_audits.empty())
+                Set(i, "met",
+                    fmt::format("{}; internal audit {} completed in the last 12 months found none", none,
+                                Abbreviated(Ids(recent_audits))),
+                    "", Ids(recent_audits));
+            else if (!older_audits.empty())
+                Set(i, "partial", none + "; the last internal audit was completed more than 12 months ago",
+                    "nothing recent shows that none arose: complete an internal audit", Ids(older_audits));
+            else
+                Set(i, "missing", none + " and no internal audit completed: nothing shows the process has run",
+                    "record the nonconformities found by audits, incidents, complaints and monitoring; complete an "
+                    "internal audit");
+        };
         {
             ReadinessItem i = Item("10.2", "Every nonconformity recorded with its correction and root cause", true);
             std::vector<std::string> unrecorded;
@@ -579,7 +602,6 @@ public:
                 if ((k == "major_nonconformity" || k == "minor_nonconformity") && !handled.count(f.id))
                     unrecorded.push_back(f.id);
             }
-            auto ncs = In("nonconformity", {"open", "analysed", "closed"});
             auto late = OverdueOf(In("nonconformity", {"open", "analysed"}));
             std::vector<std::string> unanalysed;
             for (const auto* n : In("nonconformity", {"open"})) unanalysed.push_back(n->id);
@@ -591,30 +613,69 @@ public:
                 Set(i, "stale", found, "past due: " + Abbreviated(Ids(late)), Ids(late));
             else if (!unanalysed.empty())
                 Set(i, "partial", found, "correction and root cause not yet recorded: " + Abbreviated(unanalysed), unanalysed);
+            else if (ncs.empty())
+                never_ran(i, "no nonconformity recorded");
             else
-                Set(i, "met", ncs.empty() ? "no nonconformities recorded (none found)" : found, "", Ids(ncs));
+                Set(i, "met", found, "", Ids(ncs));
             c.items.push_back(i);
         }
         {
             ReadinessItem i = Item("10.2", "Corrective actions carried out and their effectiveness reviewed", true);
             auto actions = In("corrective_action", {"planned", "in_progress", "implemented", "closed"});
             auto late = OverdueOf(In("corrective_action", {"planned", "in_progress"}));
-            auto unchecked = In("corrective_action", {"implemented"});
+            // Only a recorded result "effective" is evidence that a cause was removed (10.2 d), e)); a closed action
+            // without one (closed before the rule, or outside isms) is not.
+            std::vector<const Record*> effective, unchecked, ineffective, closed_unproven;
+            for (const auto* a : actions) {
+                std::string result = Text(a->data, "effectiveness_result");
+                if (result == "effective" && a->state == "closed")
+                    effective.push_back(a);
+                else if (a->state == "closed")
+                    closed_unproven.push_back(a);
+                else if (a->state == "implemented")
+                    (result == "not_effective" ? ineffective : unchecked).push_back(a);
+            }
             std::vector<std::string> without;
             std::set<std::string> with_action;
             for (const auto* a : actions) with_action.insert(Text(a->data, "nonconformity"));
-            for (const auto* n : In("nonconformity", {"analysed"}))
-                if (!with_action.count(n->id) && Text(n->data, "no_action_reason").empty()) without.push_back(n->id);
-            std::string found = fmt::format("{} corrective actions, {} closed as effective", actions.size(),
-                                            In("corrective_action", {"closed"}).size());
+            std::vector<const Record*> reasoned;
+            for (const auto* n : In("nonconformity", {"analysed", "closed"})) {
+                if (with_action.count(n->id)) continue;
+                if (Text(n->data, "no_action_reason").empty()) {
+                    if (n->state == "analysed") without.push_back(n->id);
+                } else {
+                    reasoned.push_back(n);
+                }
+            }
+            std::string found =
+                fmt::format("{} corrective actions, {} closed as effective", actions.size(), effective.size());
             if (!without.empty())
                 Set(i, "missing", found, "no corrective action decided for " + Abbreviated(without), without);
             else if (!late.empty())
                 Set(i, "stale", found, "overdue: " + Abbreviated(Ids(late)), Ids(late));
+            else if (!ineffective.empty())
+                Set(i, "partial", found,
+                    "checked and found not effective: " + Abbreviated(Ids(ineffective)) +
+                        " (reopen it or follow it with another action)",
+                    Ids(ineffective));
+            else if (!closed_unproven.empty())
+                Set(i, "partial", found,
+                    "closed without an effective result recorded: " + Abbreviated(Ids(closed_unproven)),
+                    Ids(closed_unproven));
             else if (!unchecked.empty())
                 Set(i, "partial", found, "effectiveness not yet checked: " + Abbreviated(Ids(unchecked)), Ids(unchecked));
+            else if (actions.empty() && ncs.empty())
+                never_ran(i, "no corrective action recorded");
+            else if (actions.empty() && reasoned.size() == ncs.size())
+                Set(i, "met",
+                    fmt::format("no corrective action was needed: the reason is recorded for {}",
+                                Abbreviated(Ids(reasoned))),
+                    "", Ids(reasoned));
+            else if (actions.empty())
+                Set(i, "partial", found, "no corrective action decided yet for the open nonconformities",
+                    Ids(In("nonconformity", {"open"})));
             else
-                Set(i, "met", actions.empty() ? "no corrective action was needed" : found, "", Ids(actions));
+                Set(i, "met", found, "", Ids(actions));
             c.items.push_back(i);
         }
         return c;

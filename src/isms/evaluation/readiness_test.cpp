@@ -87,11 +87,7 @@ TEST(ReadinessRulesTest, AnEmptyIsmsMissesEveryMandatoryItem) {
     int mandatory = 0;
     for (const auto& c : r.clauses)
         for (const auto& i : c.items) {
-            // 10.2 asks for records of nonconformities when there are some: with none, nothing is missing.
-            if (i.clause == "10.2") {
-                EXPECT_EQ(i.status, "met");
-                continue;
-            }
+            // 10.2 too: an empty register with nothing that looked for nonconformities is no evidence.
             mandatory += i.mandatory;
             if (i.mandatory) {
                 EXPECT_EQ(i.status, "missing") << i.clause << " " << i.expectation;
@@ -137,9 +133,54 @@ TEST(ReadinessRulesTest, ScoresCountMetAsOneAndPartialOrStaleAsHalf) {
     EXPECT_EQ(r.score, static_cast<int>(std::lround(100 * total / r.items)));
 }
 
+TEST(ReadinessRulesTest, NoNonconformitiesAreEvidenceOnlyAfterARecentAuditLookedForThem) {
+    auto f = Empty();
+    // The process has never run: "none recorded" is not "none occurred".
+    for (size_t n : {0u, 1u}) {
+        auto never = Item(Evaluate(f), "10.2", n);
+        EXPECT_EQ(never.status, "missing") << n << ": " << never.found;
+        EXPECT_NE(never.found.find("nothing shows the process has run"), std::string::npos) << never.found;
+    }
+    f.records["audit"] = {Rec("audit", "AUD-1", "completed", {{"actual_end", "2025-03-01"}})};
+    EXPECT_EQ(Item(Evaluate(f), "10.2").status, "partial");  // an audit, but more than 12 months ago
+    f.records["audit"][0].data["actual_end"] = "2026-03-01";
+    for (size_t n : {0u, 1u}) {
+        auto none_found = Item(Evaluate(f), "10.2", n);
+        EXPECT_EQ(none_found.status, "met") << n;
+        EXPECT_EQ(none_found.refs, std::vector<std::string>{"AUD-1"});
+    }
+    // A nonconformity closed without actions counts with its reason.
+    f.records["nonconformity"] = {Rec("nonconformity", "NC-1", "closed", {{"no_action_reason", "One-off typo"}})};
+    EXPECT_EQ(Item(Evaluate(f), "10.2", 1).status, "met");
+    EXPECT_EQ(Item(Evaluate(f), "10.2", 1).refs, std::vector<std::string>{"NC-1"});
+    f.records["nonconformity"].push_back(Rec("nonconformity", "NC-2", "open", {}, "2026-07-01"));
+    EXPECT_EQ(Item(Evaluate(f), "10.2", 1).status, "partial");  // NC-2 has no action decided yet
+}
+
+TEST(ReadinessRulesTest, OnlyActionsWithTheResultEffectiveCountAsClosedAsEffective) {
+    auto f = Empty();
+    f.records["nonconformity"] = {Rec("nonconformity", "NC-1", "analysed", {}, "2026-07-01")};
+    f.records["corrective_action"] = {
+        Rec("corrective_action", "CA-1", "closed", {{"nonconformity", "NC-1"}}),  // no result recorded
+        Rec("corrective_action", "CA-2", "implemented",
+            {{"nonconformity", "NC-1"}, {"effectiveness_result", "not_effective"}})};
+    auto i = Item(Evaluate(f), "10.2", 1);
+    EXPECT_EQ(i.found, "2 corrective actions, 0 closed as effective");
+    EXPECT_EQ(i.status, "partial");
+    EXPECT_EQ(i.refs, std::vector<std::string>{"CA-2"});
+    EXPECT_NE(i.gap.find("not effective"), std::string::npos) << i.gap;
+    f.records["corrective_action"].pop_back();
+    i = Item(Evaluate(f), "10.2", 1);
+    EXPECT_EQ(i.status, "partial");
+    EXPECT_NE(i.gap.find("without an effective result"), std::string::npos) << i.gap;
+    f.records["corrective_action"][0].data["effectiveness_result"] = "effective";
+    i = Item(Evaluate(f), "10.2", 1);
+    EXPECT_EQ(i.status, "met");
+    EXPECT_EQ(i.found, "1 corrective actions, 1 closed as effective");
+}
+
 TEST(ReadinessRulesTest, NonconformityFindingsWithoutANonconformityAreMissing) {
     auto f = Empty();
-    EXPECT_EQ(Item(Evaluate(f), "10.2").status, "met");  // none found, none needed
     f.records["audit_finding"] = {Rec("audit_finding", "FND-1", "open", {{"kind", "major_nonconformity"}}),
                                   Rec("audit_finding", "FND-2", "open", {{"kind", "observation"}})};
     auto i = Item(Evaluate(f), "10.2");
@@ -152,6 +193,7 @@ TEST(ReadinessRulesTest, NonconformityFindingsWithoutANonconformityAreMissing) {
     f.records["corrective_action"] = {Rec("corrective_action", "CA-1", "implemented", {{"nonconformity", "NC-1"}})};
     EXPECT_EQ(Item(Evaluate(f), "10.2", 1).status, "partial");
     f.records["corrective_action"][0].state = "closed";
+    f.records["corrective_action"][0].data["effectiveness_result"] = "effective";
     EXPECT_EQ(Item(Evaluate(f), "10.2", 1).status, "met");
     f.records["corrective_action"].push_back(
         Rec("corrective_action", "CA-2", "planned", {{"nonconformity", "NC-1"}}, "2026-06-01"));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "isms/core/time.hpp"
@@ -156,7 +157,8 @@ void NonconformityRule(const RuleCall& c, Problems& p) {
         auto actions = LinkedFrom(c.db, c.ctx.org_id, "corrective_action", "nonconformity", c.after.id);
         int closed = 0;
         for (const auto& a : actions) {
-            if (a.state == "closed") ++closed;
+            // Closed as effective: the close transition demands the result, but only the result proves it.
+            if (a.state == "closed" && Text(a.data, "effectiveness_result") == "effective") ++closed;
             if (a.state != "closed" && a.state != "cancelled")
                 p.push_back({"state", fmt::format("corrective action {} is still '{}': close it after its effectiveness "
                                                   "check, or cancel it",
@@ -251,8 +253,23 @@ IndependenceCheck CheckIndependence(store::Db& db, const std::string& org_id, co
         if (std::none_of(team.begin(), team.end(), [&](const auto& t) { return t.first == a; }))
             team.emplace_back(a, "auditors");
     auto auditees = List(d, "auditees");
-    auto processes = List(d, "processes");
-    std::set<std::string> in_scope(processes.begin(), processes.end());
+    // Processes in scope: those the audit lists, and those that carry out the clauses in scope (an audit of 6.1.2
+    // audits the risk assessment process whether or not it lists it). Each with where it comes from.
+    std::map<std::string, std::vector<std::string>> in_scope;  // process → clauses that bring it ("" = listed)
+    for (const auto& proc : List(d, "processes")) in_scope[proc].push_back("");
+    for (const auto& clause : ExpandClauses(LoadClauses(db), List(d, "clauses")))
+        for (const auto& proc : ProcessesOfClause(clause.id)) in_scope[proc].push_back(clause.id);
+    auto scope_of = [&](const std::string& proc) {
+        std::string clauses;
+        bool listed = false;
+        for (const auto& c : in_scope.at(proc)) {
+            listed |= c.empty();
+            if (!c.empty()) clauses += (clauses.empty() ? "" : ", ") + c;
+        }
+        std::string why = listed ? "listed under processes" : "";
+        if (!clauses.empty()) why += (listed ? " and " : "") + std::string("through clause ") + clauses;
+        return why;
+    };
     // Controls in scope: the listed ones, or every applicable one.
     auto owners = soa::StatementOfApplicability::ControlOwners(db, org_id);
     std::set<std::string> controls;
@@ -271,10 +288,10 @@ IndependenceCheck CheckIndependence(store::Db& db, const std::string& org_id, co
                 for (const char* kind : {"responsible_for", "accountable_for"})
                     for (const auto& proc : List(role->data, kind))
                         if (in_scope.count(proc))
-                            add(fmt::format("their ISMS role {} ({}) is {} for the process '{}' in scope", role->id,
-                                            role->title, std::string(kind) == "responsible_for" ? "responsible"
-                                                                                                 : "accountable",
-                                            proc));
+                            add(fmt::format("their ISMS role {} ({}) is {} for the process '{}' in scope ({})",
+                                            role->id, role->title,
+                                            std::string(kind) == "responsible_for" ? "responsible" : "accountable",
+                                            proc, scope_of(proc)));
             }
         for (const auto& [control, owner] : owners)
             if (owner == person && (all_controls || controls.count(control)))

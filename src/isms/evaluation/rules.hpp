@@ -9,14 +9,15 @@
 //   audit              planned and actual periods end after they start; actual dates not in the future; clauses
 //                      are clause ids of ISO/IEC 27001 4–10; auditor independence (27001 9.2.2): no auditor
 //                      (lead or team) may be an auditee, hold an ISMS role responsible or accountable for a
-//                      process in scope, or own a control in scope in the Statement of Applicability.
+//                      process in scope (listed, or carrying out a clause in scope: ProcessesOfClause), or own a
+//                      control in scope in the Statement of Applicability.
 //   audit_finding      names a clause or a control; the clause exists; raised while its audit is in progress or
 //                      reporting; a nonconformity finding closes only when a nonconformity record refers to it
 //                      and is closed.
 //   nonconformity      the clause exists; a finding it refers to is a nonconformity finding of the same severity;
 //                      detected_on and closed_on not in the future; closing needs every corrective action closed
-//                      or cancelled and at least one closed — or, without corrective actions, the reason none is
-//                      needed.
+//                      or cancelled and at least one closed with the result "effective" — or, without corrective
+//                      actions, the reason none is needed.
 //   corrective_action  its nonconformity is not closed (when the action is added or reopened); closing needs an
 //                      effectiveness check with the result "effective", checked on or after implementation and
 //                      not in the future.

@@ -45,9 +45,11 @@ bool Prepare(store::Db& db, const RecordType& t, const std::string& org, const s
 
 // Stores `rec` (insert when `before` is null, else update guarded by before's version), rebuilds its link and
 // key index and appends one change-log entry `op` (with `event` under "event" in the after image when not
-// null). Sets version, title, next_review and the update stamps.
-void Persist(store::WriteTx& tx, const RecordType& t, Record& rec, const Record* before, std::string_view op,
-             const Json& event = nullptr);
+// null). Sets version, title, next_review and the update stamps. The type's rules run first; their problems
+// refuse the write: thrown, or — when `refused` is given — appended there (with the event's "import_line") and
+// false returned, nothing written.
+bool Persist(store::WriteTx& tx, const RecordType& t, Record& rec, const Record* before, std::string_view op,
+             const Json& event = nullptr, std::vector<ErrorDetail>* refused = nullptr);
 
 // Saves (or refreshes) the revision row of a record in a locked state.
 void SaveRevision(store::WriteTx& tx, const Record& rec);
@@ -65,5 +67,16 @@ void CheckId(std::string_view id);
 // Applies a workflow transition to `rec` in memory (permission, from-state, required fields, approval
 // stamps). Does not persist.
 void ApplyTransition(const Context& ctx, const RecordType& t, Record& rec, const Transition& tr);
+// Why `ctx` may not make the transition (its roles, else its permission); "" when it may.
+std::string TransitionRefusal(const Context& ctx, const RecordType& t, const Transition& tr);
+// The fields `tr` requires that `data` has no value for, each as a problem naming the field.
+std::vector<ErrorDetail> MissingForTransition(const Transition& tr, const Json& data);
+
+// The shortest sequence of transitions from state `from` to state `to` (breadth first, transitions in the
+// order the type declares them; empty when the states are equal); nullopt when the workflow cannot reach `to`.
+// A state set directly (an import's state column) is reached along this path, each step a real transition
+// with its permission, required fields and the type's rules.
+std::optional<std::vector<const Transition*>> PathTo(const RecordType& t, const std::string& from,
+                                                     const std::string& to);
 
 }  // namespace isms::records::engine

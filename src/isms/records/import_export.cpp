@@ -188,6 +188,42 @@ DataFormat ParseDataFormat(std::string_view s) {
     throw Error::InvalidInput(fmt::format("unknown data format '{}'", s), {{"format", "unknown", {"csv", "json"}}});
 }
 
+namespace {
+
+[[noreturn]] void RefuseImport(std::vector<ErrorDetail> problems, size_t rows) {
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const ErrorDetail& a, const ErrorDetail& b) { return a.line < b.line; });
+    std::set<int> bad_lines;
+    for (const auto& p : problems) bad_lines.insert(p.line);
+    ThrowProblems(fmt::format("nothing was imported: {} of {} rows have problems", bad_lines.size(), rows), problems,
+                  false);
+}
+
+// Checks, without writing, that `ctx` may walk `path` from the row's start state with the row's final `data`:
+// each transition's roles or permission, and the fields it requires (approval stamps set on the way count).
+void CheckPath(const Context& ctx, const RecordType& t, const std::vector<const Transition*>& path, Json data,
+               const std::string& target, int line, std::vector<ErrorDetail>& problems) {
+    for (const Transition* tr : path) {
+        std::string step =
+            path.size() > 1 || tr->to != target ? fmt::format(" (on the way to '{}')", target) : std::string();
+        if (std::string why = TransitionRefusal(ctx, t, *tr); !why.empty())
+            problems.push_back(
+                {"state",
+                 fmt::format("'{}' is reached by the transition '{}'{}: {}", target, tr->name, step, why),
+                 {},
+                 line});
+        for (auto& m : MissingForTransition(*tr, data)) {
+            m.message = fmt::format("is required to '{}'{}", tr->name, step);
+            m.line = line;
+            problems.push_back(std::move(m));
+        }
+        if (tr->approval && !t.versioning.approved_on_field.empty()) data[t.versioning.approved_on_field] = "set";
+        if (tr->approval && !t.versioning.approved_by_field.empty()) data[t.versioning.approved_by_field] = "set";
+    }
+}
+
+}  // namespace
+
 ImportResult RecordService::Import(const Context& ctx, std::string_view type, DataFormat format,
                                    std::string_view text) {
     const RecordType& t = types_.Get(type);
@@ -195,7 +231,6 @@ ImportResult RecordService::Import(const Context& ctx, std::string_view type, Da
     std::vector<ErrorDetail> problems;
     std::vector<ImportRow> rows =
         format == DataFormat::kCsv ? ReadCsvRows(t, text, problems) : ReadJsonRows(text, problems);
-    bool may_approve = ctx.system || (ctx.role && HasPermission(*ctx.role, Permission::kRecordsApprove));
     return store_.Write(ctx, [&](store::WriteTx& tx) {
         const std::string& org = ctx.org_id;
         // Pass 1: which record each row is (existing or new), so rows may link to records of the same file.
@@ -228,8 +263,13 @@ ImportResult RecordService::Import(const Context& ctx, std::string_view type, Da
             }
             batch.ids.insert(t.name + "\x1f" + row.id);
         }
-        // Pass 2: check every row; nothing is written until all are good.
+        // Pass 2: check every row; nothing is written until all are good. A state other than the record's
+        // current one (a new record's: the initial state) is reached along the workflow's transitions, as a user
+        // would move it: each with its roles or permission and required fields here, and the type's rules when
+        // it is written (pass 3).
         std::vector<Json> datas(rows.size());
+        // (struct: inside RecordService, Transition names the member function.)
+        std::vector<std::vector<const struct Transition*>> paths(rows.size());
         for (size_t i = 0; i < rows.size(); ++i) {
             auto& row = rows[i];
             Json data = existing[i] ? existing[i]->data : Json::object();
@@ -245,58 +285,76 @@ ImportResult RecordService::Import(const Context& ctx, std::string_view type, Da
             }
             if (existing[i] && existing[i]->archived)
                 problems.push_back({"id", fmt::format("{} {} is archived", t.name, row.id), {}, row.line});
-            if (row.state) {
-                if (!t.FindState(*row.state)) {
-                    problems.push_back({"state", fmt::format("'{}' is not a state of {}", *row.state, t.name),
-                                        t.StateNames(), row.line});
-                } else if (*row.state != (existing[i] ? existing[i]->state : t.workflow.initial) && !may_approve) {
-                    problems.push_back({"state", "setting a state other than the current one on import needs the "
-                                                 "records.approve permission", {}, row.line});
+            Prepare(tx, t, org, row.id, data, problems, &batch, row.line);
+            std::string current = existing[i] ? existing[i]->state : t.workflow.initial;
+            if (row.state && !t.FindState(*row.state)) {
+                problems.push_back(
+                    {"state", fmt::format("'{}' is not a state of {}", *row.state, t.name), t.StateNames(), row.line});
+            } else if (row.state && *row.state != current) {
+                // An edit of a locked revision starts the next revision in the draft state first (27001 7.5.3).
+                std::string start = existing[i] && data != existing[i]->data && t.IsLocked(current)
+                                        ? t.versioning.draft_state
+                                        : current;
+                if (auto path = PathTo(t, start, *row.state)) {
+                    CheckPath(ctx, t, *path, data, *row.state, row.line, problems);
+                    paths[i] = std::move(*path);
+                } else {
+                    std::vector<std::string> reachable;
+                    for (const auto& s : t.StateNames())
+                        if (s != start && PathTo(t, start, s)) reachable.push_back(s);
+                    problems.push_back(
+                        {"state",
+                         fmt::format("{} cannot move from '{}' to '{}' by its transitions", t.name, start, *row.state),
+                         reachable, row.line});
                 }
             }
-            Prepare(tx, t, org, row.id, data, problems, &batch, row.line);
             datas[i] = std::move(data);
         }
-        if (!problems.empty()) {
-            std::sort(problems.begin(), problems.end(),
-                      [](const ErrorDetail& a, const ErrorDetail& b) { return a.line < b.line; });
-            std::set<int> bad_lines;
-            for (const auto& p : problems) bad_lines.insert(p.line);
-            ThrowProblems(fmt::format("nothing was imported: {} of {} rows have problems", bad_lines.size(),
-                                      rows.size()),
-                          problems, false);
-        }
-        // Pass 3: write.
+        if (!problems.empty()) RefuseImport(std::move(problems), rows.size());
+        // Pass 3: write, running the type's rules on every step. A row the rules refuse is reported and the
+        // others still checked; then the whole transaction is rolled back.
         ImportResult result;
+        std::vector<ErrorDetail> refused;
         for (size_t i = 0; i < rows.size(); ++i) {
             auto& row = rows[i];
+            const Json line_event = Json{{"import_line", row.line}};
             Record rec;
+            bool ok = true;
             if (existing[i]) {
                 rec = *existing[i];
-                std::string target_state = row.state.value_or(rec.state);
-                if (datas[i] == rec.data && target_state == rec.state) {
-                    result.ids.push_back(rec.id);
-                    continue;
+                if (datas[i] != rec.data) {
+                    rec.data = datas[i];
+                    ok = Persist(tx, t, rec, &*existing[i],
+                                 ReviseIfLocked(tx, t, *existing[i], rec) ? "revise" : "import", line_event, &refused);
                 }
-                bool data_changed = datas[i] != rec.data;
-                rec.data = datas[i];
-                if (!(data_changed && target_state == rec.state && ReviseIfLocked(tx, t, *existing[i], rec)))
-                    rec.state = target_state;
             } else {
                 rec.id = row.id;
                 rec.data = datas[i];
-                rec.state = row.state.value_or(t.workflow.initial);
+                rec.state = t.workflow.initial;
+                ok = Persist(tx, t, rec, nullptr, "create", line_event, &refused);
             }
-            if (t.IsLocked(rec.state) && !rec.approved_at) {
-                rec.approved_by = ctx.actor;
-                rec.approved_at = time::NowUtc();
+            for (size_t s = 0; ok && s < paths[i].size(); ++s) {
+                const struct Transition& tr = *paths[i][s];
+                Record next = rec;
+                ApplyTransition(ctx, t, next, tr);
+                // The file's own approval date (an export of an approved record) is kept.
+                for (const auto* f : {&t.versioning.approved_on_field, &t.versioning.approved_by_field})
+                    if (tr.approval && !f->empty() && row.patch.contains(*f) && datas[i].contains(*f))
+                        next.data[*f] = datas[i].at(*f);
+                if (t.IsLocked(next.state)) SaveRevision(tx, next);
+                ok = Persist(tx, t, next, &rec, "transition", Json{{"transition", tr.name}, {"import_line", row.line}},
+                             &refused);
+                if (ok) rec = std::move(next);
             }
-            if (t.IsLocked(rec.state)) SaveRevision(tx, rec);
-            Persist(tx, t, rec, existing[i] ? &*existing[i] : nullptr, existing[i] ? "import" : "create",
-                    Json{{"import_line", row.line}});
+            if (!ok) continue;
+            if (existing[i] && rec.version == existing[i]->version) {
+                result.ids.push_back(rec.id);  // unchanged
+                continue;
+            }
             (existing[i] ? result.updated : result.created) += 1;
             result.ids.push_back(rec.id);
         }
+        if (!refused.empty()) RefuseImport(std::move(refused), rows.size());
         return result;
     });
 }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
+#include <set>
 
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
@@ -191,8 +193,8 @@ void SaveRevision(store::WriteTx& tx, const Record& rec) {
              V(rec.approved_by.value_or("")), V(rec.approved_at.value_or("")), V(time::NowUtc())});
 }
 
-void Persist(store::WriteTx& tx, const RecordType& t, Record& rec, const Record* before, std::string_view op,
-             const Json& event) {
+bool Persist(store::WriteTx& tx, const RecordType& t, Record& rec, const Record* before, std::string_view op,
+             const Json& event, std::vector<ErrorDetail>* refused) {
     const Context& ctx = tx.ctx();
     const std::string& org = ctx.org_id;
     std::string now = time::NowUtc();
@@ -212,6 +214,10 @@ void Persist(store::WriteTx& tx, const RecordType& t, Record& rec, const Record*
         if (!problems.empty()) {
             if (event.is_object() && event.contains("import_line"))
                 for (auto& p : problems) p.line = event["import_line"].get<int>();
+            if (refused) {
+                for (auto& p : problems) refused->push_back(std::move(p));
+                return false;
+            }
             std::string what = !before ? fmt::format("the {} cannot be saved", t.name)
                                : op == "transition"
                                    ? fmt::format("{} {} cannot '{}'", t.name, rec.id, transition)
@@ -269,6 +275,7 @@ void Persist(store::WriteTx& tx, const RecordType& t, Record& rec, const Record*
     Json after = ToJson(rec);
     if (!event.is_null()) after["event"] = event;
     tx.Log(org, Entity(t.name), rec.id, op, before ? ToJson(*before) : Json(nullptr), after);
+    return true;
 }
 
 bool ReviseIfLocked(store::WriteTx& tx, const RecordType& t, const Record& before, Record& rec) {
@@ -285,22 +292,58 @@ bool ReviseIfLocked(store::WriteTx& tx, const RecordType& t, const Record& befor
     return true;
 }
 
-void ApplyTransition(const Context& ctx, const RecordType& t, Record& rec, const Transition& tr) {
-    if (!tr.roles.empty() && !ctx.system) {
-        bool ok = ctx.role && (*ctx.role == Role::kAdministrator ||
-                               std::find(tr.roles.begin(), tr.roles.end(), *ctx.role) != tr.roles.end());
-        if (!ok) {
-            std::string roles;
-            for (auto r : tr.roles) roles += (roles.empty() ? "" : ", ") + std::string(RoleName(r));
-            throw Error::Forbidden(fmt::format("only the roles {} may '{}' a {}", roles, tr.name, t.name));
-        }
-    } else {
-        RequirePermission(ctx, tr.permission.value_or(t.write_permission));
+std::string TransitionRefusal(const Context& ctx, const RecordType& t, const Transition& tr) {
+    if (ctx.system) return "";
+    if (!tr.roles.empty()) {
+        if (ctx.role && (*ctx.role == Role::kAdministrator ||
+                         std::find(tr.roles.begin(), tr.roles.end(), *ctx.role) != tr.roles.end()))
+            return "";
+        std::string roles;
+        for (auto r : tr.roles) roles += (roles.empty() ? "" : ", ") + std::string(RoleName(r));
+        return fmt::format("only the roles {} may '{}' a {}", roles, tr.name, t.name);
     }
+    Permission p = tr.permission.value_or(t.write_permission);
+    if (!ctx.role) return fmt::format("'{}' has no role in this organisation", ctx.actor);
+    if (!HasPermission(*ctx.role, p))
+        return fmt::format("the role '{}' does not allow '{}'", RoleName(*ctx.role), PermissionName(p));
+    return "";
+}
+
+std::vector<ErrorDetail> MissingForTransition(const Transition& tr, const Json& data) {
     std::vector<ErrorDetail> missing;
     for (const auto& f : tr.requires_fields)
-        if (!rec.data.contains(f) || IsEmptyValue(rec.data[f]))
+        if (!data.contains(f) || IsEmptyValue(data[f]))
             missing.push_back({f, fmt::format("is required to '{}'", tr.name)});
+    return missing;
+}
+
+std::optional<std::vector<const Transition*>> PathTo(const RecordType& t, const std::string& from,
+                                                     const std::string& to) {
+    // Breadth first over the states; `via` remembers, for each state, the state and transition that first
+    // reached it.
+    std::map<std::string, std::pair<std::string, const Transition*>> via;
+    std::deque<std::string> queue{from};
+    std::set<std::string> seen{from};
+    while (!queue.empty() && !seen.count(to)) {
+        std::string state = queue.front();
+        queue.pop_front();
+        for (const auto& tr : t.workflow.transitions) {
+            if (seen.count(tr.to) || std::find(tr.from.begin(), tr.from.end(), state) == tr.from.end()) continue;
+            seen.insert(tr.to);
+            via[tr.to] = {state, &tr};
+            queue.push_back(tr.to);
+        }
+    }
+    if (!seen.count(to)) return std::nullopt;
+    std::vector<const Transition*> path;
+    for (std::string state = to; state != from; state = via.at(state).first)
+        path.insert(path.begin(), via.at(state).second);
+    return path;
+}
+
+void ApplyTransition(const Context& ctx, const RecordType& t, Record& rec, const Transition& tr) {
+    if (std::string why = TransitionRefusal(ctx, t, tr); !why.empty()) throw Error::Forbidden(why);
+    std::vector<ErrorDetail> missing = MissingForTransition(tr, rec.data);
     if (!missing.empty())
         ThrowProblems(fmt::format("{} {} cannot '{}' yet", t.name, rec.id, tr.name), std::move(missing), false);
     rec.state = tr.to;

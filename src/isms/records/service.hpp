@@ -199,7 +199,9 @@ public:
 
     // All-or-nothing import: every row is checked (fields, links, uniqueness, also against the other rows)
     // before anything is written; kInvalidInput lists every bad row with its line. Rows with the id of an
-    // existing record update it; others create records. A `state` column may set a state of the workflow.
+    // existing record update it; others create records. A `state` column other than the record's current (a new
+    // record's: the initial) state is reached along the workflow's transitions (engine::PathTo), each with its
+    // permission or roles, required fields and the type's rules, as Transition would; each step is logged.
     ImportResult Import(const Context& ctx, std::string_view type, DataFormat format, std::string_view text);
     // Every record matching `q` (ignoring cursor and limit): CSV with the columns id, state, fields…; or a
     // JSON array of records.

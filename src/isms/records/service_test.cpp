@@ -643,6 +643,82 @@ TEST_P(RecordServiceTest, DomainRulesRunInEveryWriteAndNameTheirField) {
     EXPECT_THROW(svc_->Update(ctx_, "test_gadget", g.id, {{"weight", 0.25}}), Error);
 }
 
+TEST_P(RecordServiceTest, AStateSetOnImportIsReachedByTheWorkflowsTransitionsAndRules) {
+    // test_gadget: new --check (requires weight)--> checked --seal (records.approve, approval)--> sealed;
+    // scrap (only isms_manager) from anywhere. Another module's rule: a sealed gadget weighs 10 or more.
+    registry_->AddRule("test_gadget", [](const RuleCall& c, std::vector<ErrorDetail>& problems) {
+        if (c.after.state == "sealed" && c.after.data.value("weight", 0.0) < 10)
+            problems.push_back({"weight", "a sealed gadget weighs 10 or more"});
+    });
+    auto nothing_imported = [&] { EXPECT_TRUE(svc_->List(ctx_, "test_gadget", {}).items.empty()); };
+    // A field the way there requires is named with the line, the transition and the target state.
+    auto e = Catch([&] {
+        svc_->Import(ctx_, "test_gadget", DataFormat::kCsv, "label,weight,state\nLamp,12,sealed\nBulb,,sealed\n");
+    });
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
+    ASSERT_EQ(e.details().size(), 1u) << e.what();
+    EXPECT_EQ(e.details()[0].line, 3);
+    EXPECT_EQ(e.details()[0].field, "weight");
+    EXPECT_EQ(e.details()[0].message, "is required to 'check' (on the way to 'sealed')");
+    nothing_imported();
+    // The type's rules run on each step, as for a user's transition; every refused row is reported.
+    e = Catch([&] {
+        svc_->Import(ctx_, "test_gadget", DataFormat::kJson,
+                     R"([{"label": "Lamp", "weight": 12, "state": "sealed"},
+                         {"label": "Bulb", "weight": 5, "state": "sealed"},
+                         {"label": "Fuse", "weight": 2, "state": "sealed"}])");
+    });
+    ASSERT_EQ(e.details().size(), 2u) << e.what();
+    EXPECT_EQ(e.details()[0].line, 2);
+    EXPECT_EQ(e.details()[0].message, "a sealed gadget weighs 10 or more");
+    EXPECT_EQ(e.details()[1].line, 3);
+    EXPECT_NE(std::string(e.what()).find("nothing was imported: 2 of 3 rows have problems"), std::string::npos)
+        << e.what();
+    nothing_imported();
+    // Each transition's permission or roles: a contributor may check but not seal (records.approve) or scrap.
+    Context contributor = ctx_;
+    contributor.role = Role::kContributor;
+    e = Catch([&] {
+        svc_->Import(contributor, "test_gadget", DataFormat::kCsv,
+                     "label,weight,state\nLamp,12,checked\nBulb,12,sealed\nFuse,1,scrapped\n");
+    });
+    ASSERT_EQ(e.details().size(), 2u) << e.what();
+    EXPECT_EQ(e.details()[0].line, 3);
+    EXPECT_EQ(e.details()[0].field, "state");
+    EXPECT_NE(e.details()[0].message.find("'seal'"), std::string::npos) << e.details()[0].message;
+    EXPECT_NE(e.details()[0].message.find("records.approve"), std::string::npos) << e.details()[0].message;
+    EXPECT_NE(e.details()[1].message.find("only the roles isms_manager"), std::string::npos) << e.details()[1].message;
+    nothing_imported();
+    // All good: the record walked new → checked → sealed, each step in its history, approved on the way.
+    auto r = svc_->Import(ctx_, "test_gadget", DataFormat::kCsv, "label,weight,state\nLamp,12,sealed\n");
+    auto lamp = svc_->Get(ctx_, "test_gadget", r.ids[0]);
+    EXPECT_EQ(lamp.state, "sealed");
+    EXPECT_EQ(lamp.approved_by, "user:tester");
+    auto h = svc_->History(ctx_, "test_gadget", lamp.id);
+    ASSERT_EQ(h.size(), 3u);
+    EXPECT_EQ(h[0].op, "create");
+    EXPECT_EQ(h[1].transition, "check");
+    EXPECT_EQ(h[2].transition, "seal");
+    EXPECT_EQ(h[2].detail["import_line"], 2);
+    EXPECT_EQ(svc_->Revisions(ctx_, "test_gadget", lamp.id).size(), 1u);
+    // A state the workflow cannot reach from where the record is is refused with the states it can reach.
+    e = Catch([&] {
+        svc_->Import(ctx_, "test_gadget", DataFormat::kCsv, "id,label,weight,state\n" + lamp.id + ",Lamp,12,new\n");
+    });
+    ASSERT_EQ(e.details().size(), 1u) << e.what();
+    EXPECT_EQ(e.details()[0].field, "state");
+    EXPECT_EQ(e.details()[0].allowed, std::vector<std::string>{"scrapped"});
+    // The export imports back unchanged (its state column is the current state).
+    auto again =
+        svc_->Import(ctx_, "test_gadget", DataFormat::kCsv, svc_->Export(ctx_, "test_gadget", DataFormat::kCsv));
+    EXPECT_EQ(again.created + again.updated, 0);
+    // A state given when creating through the service is refused, not ignored.
+    e = Catch([&] { svc_->Create(ctx_, "test_gadget", {{"label", "Fuse"}, {"weight", 12}, {"state", "sealed"}}); });
+    ASSERT_EQ(e.details().size(), 1u) << e.what();
+    EXPECT_EQ(e.details()[0].field, "state");
+    EXPECT_NE(e.details()[0].message.find("starts in 'new'"), std::string::npos) << e.details()[0].message;
+}
+
 TEST_P(RecordServiceTest, RecordsAsOfAnInstantComeFromTheChangeLog) {
     auto before_anything = time::NowUtc();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -218,6 +218,15 @@ std::vector<ErrorDetail> CheckData(const RecordType& t, Json& data) {
     Json clean = Json::object();
     for (auto it = data.begin(); it != data.end(); ++it) {
         const FieldDef* f = t.Field(it.key());
+        if (!f && it.key() == "state") {
+            // A state is reached through the workflow's transitions, never written as a field.
+            problems.push_back({"state",
+                                fmt::format("'state' is not a field: a {} starts in '{}' and moves through its "
+                                            "transitions (isms record transition, POST …/transition)",
+                                            t.name, t.workflow.initial),
+                                t.StateNames()});
+            continue;
+        }
         if (!f) {
             problems.push_back({it.key(), fmt::format("unknown field '{}' of {}", it.key(), t.name), t.FieldNames()});
             continue;

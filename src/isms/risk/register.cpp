@@ -343,8 +343,10 @@ void CheckDate(const std::string& value, const std::string& field, std::vector<E
 }
 
 [[noreturn]] void ThrowAll(std::string what, std::vector<ErrorDetail> errs) {
-    std::string msg = fmt::format("{}: {}{}", what, errs[0].field.empty() ? "" : errs[0].field + " ", errs[0].message);
-    if (errs.size() > 1) msg += fmt::format(" (and {} more problems)", errs.size() - 1);
+    const ErrorDetail& first = errs[0];
+    std::string msg = fmt::format("{}: {}{}{}", what, first.line ? fmt::format("line {}: ", first.line) : "",
+                                  first.field.empty() ? "" : first.field + " ", first.message);
+    if (errs.size() > 1) msg += fmt::format(" (and {} more problem{})", errs.size() - 1, errs.size() == 2 ? "" : "s");
     throw Error::InvalidInput(msg, std::move(errs));
 }
 
@@ -824,7 +826,8 @@ std::vector<Risk> RiskRegister::CreateMany(const Context& ctx, const std::vector
     return store_.Write(ctx, [&](store::WriteTx& tx) {
         Known known = Known::Load(tx, ctx.org_id);
         std::set<std::string> own;
-        bool any_score = std::any_of(items.begin(), items.end(), [](const RiskInput& in) { return in.likelihood; });
+        bool any_score =
+            std::any_of(items.begin(), items.end(), [](const RiskInput& in) { return in.likelihood || in.treatment; });
         std::optional<RiskCriteria> crit;
         if (any_score) crit = RiskCriteriaService::EnsureCurrent(tx, ctx.org_id);
         for (size_t i = 0; i < items.size(); ++i) {
@@ -843,7 +846,16 @@ std::vector<Risk> RiskRegister::CreateMany(const Context& ctx, const std::vector
             }
             if (items[i].treatment) {
                 if (!risks[i].inherent) {
-                    errs.push_back({prefix + "treatment", "a treatment needs the risk's likelihood and consequence"});
+                    // Every problem of the row is reported: the treatment is checked too, against the top of the
+                    // scales so that only its own faults (option, controls, residual score) are named.
+                    if (!items[i].likelihood || !items[i].consequence)
+                        errs.push_back(
+                            {prefix + "treatment", "a treatment needs the risk's likelihood and consequence"});
+                    Risk scratch = risks[i];
+                    scratch.inherent = Score{static_cast<int>(crit->likelihood.size()),
+                                             static_cast<int>(crit->consequence.size()), crit->version, ""};
+                    if (own.empty()) own = OwnControlIds(tx, ctx.org_id);
+                    ApplyTreatment(scratch, *items[i].treatment, *crit, annex, own, errs, prefix + "treatment.");
                 } else {
                     if (own.empty()) own = OwnControlIds(tx, ctx.org_id);
                     ApplyTreatment(risks[i], *items[i].treatment, *crit, annex, own, errs, prefix + "treatment.");
@@ -853,9 +865,16 @@ std::vector<Risk> RiskRegister::CreateMany(const Context& ctx, const std::vector
             }
             for (size_t e = before; e < errs.size(); ++e) errs[e].line = indexed ? lines[i] : 0;
         }
-        if (!errs.empty()) ThrowAll(indexed ? fmt::format("{} risks were not imported", items.size())
-                                            : std::string("the risk is not valid"),
-                                    std::move(errs));
+        if (!errs.empty()) {
+            std::set<int> bad;
+            for (const auto& e : errs) bad.insert(e.line);
+            std::stable_sort(errs.begin(), errs.end(),
+                             [](const ErrorDetail& a, const ErrorDetail& b) { return a.line < b.line; });
+            std::string what = indexed ? fmt::format("nothing was imported: {} of {} risks {} problems", bad.size(),
+                                                     items.size(), bad.size() == 1 ? "has" : "have")
+                                       : std::string("the risk is not valid");
+            ThrowAll(what, std::move(errs));
+        }
         int64_t next = NextNumber(tx, "risks", ctx.org_id);
         for (size_t i = 0; i < risks.size(); ++i) {
             Risk& k = risks[i];
@@ -926,8 +945,8 @@ Risk RiskRegister::Update(const Context& ctx, const std::string& id, const RiskI
     });
 }
 
-Risk RiskRegister::Assess(const Context& ctx, const std::string& id, int likelihood, int consequence,
-                          const std::string& note, std::optional<int64_t> expected_version) {
+Reassessment RiskRegister::Assess(const Context& ctx, const std::string& id, int likelihood, int consequence,
+                                  const std::string& note, std::optional<int64_t> expected_version) {
     RequirePermission(ctx, Permission::kRiskWrite);
     if (note.size() > 4000) throw Error::InvalidInput("the note is longer than 4000 characters", {{"note", "too long"}});
     return store_.Write(ctx, [&](store::WriteTx& tx) {
@@ -937,20 +956,49 @@ Risk RiskRegister::Assess(const Context& ctx, const std::string& id, int likelih
             throw Error::Conflict(fmt::format("{} is closed: reopen it before assessing it again", id));
         auto crit = RiskCriteriaService::EnsureCurrent(tx, ctx.org_id);
         const auto& lv = crit.LevelOf(likelihood, consequence);
-        Risk k = before;
+        Reassessment out;
+        Risk& k = out.risk;
+        k = before;
         k.inherent = Score{likelihood, consequence, crit.version, lv.id};
         bool changed = !before.inherent || before.inherent->likelihood != likelihood ||
                        before.inherent->consequence != consequence || before.inherent->criteria_version != crit.version;
         if (changed && k.treatment && k.treatment->residual) {
-            const auto& r = *k.treatment->residual;
-            if (r.criteria_version != crit.version || r.likelihood > likelihood || r.consequence > consequence)
-                k.treatment->residual.reset();  // to be estimated again with `treat`
+            const auto r = *k.treatment->residual;
+            // A residual score may not exceed the inherent one, and scores on different criteria versions cannot
+            // stand side by side: the treatment estimates it again (isms risk treat).
+            std::string why;
+            if (r.criteria_version != crit.version)
+                why = fmt::format("was made on risk criteria version {}, not the current version {}",
+                                  r.criteria_version, crit.version);
+            else if (r.likelihood > likelihood || r.consequence > consequence)
+                why = fmt::format("exceeds the new inherent score {} × {}", likelihood, consequence);
+            if (!why.empty()) {
+                k.treatment->residual.reset();
+                out.dropped_residual = r;
+                out.notices.push_back(fmt::format(
+                    "the planned residual score {} × {} ({}) {} and was removed: estimate it again (isms risk treat {} "
+                    "--residual-likelihood L --residual-consequence C, or PUT /api/v1/risks/{}/treatment)",
+                    r.likelihood, r.consequence, r.level, why, id, id));
+            }
+        }
+        if (changed && k.acceptance) {
+            out.ended_acceptance = k.acceptance;
+            out.notices.push_back(
+                fmt::format("the acceptance {} by {} no longer describes the risk and has ended: the "
+                            "residual risk must be accepted again",
+                            k.acceptance->id, k.acceptance->person_id));
         }
         if (changed) k.acceptance.reset();
         Write(tx, &before, k);
         AddAssessment(tx, id, "inherent", *k.inherent, note);
-        return k;
+        return out;
     });
+}
+
+Json Reassessment::ToJson() const {
+    Json j = risk.ToJson();
+    j["notices"] = notices;
+    return j;
 }
 
 // Treatment -------------------------------------------------------------------------------------------------

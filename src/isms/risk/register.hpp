@@ -96,6 +96,18 @@ struct OwnControl {
     Json ToJson() const;
 };
 
+// The answer of a re-assessment: the risk as stored and what the new score ended, so that nothing is dropped
+// silently.
+struct Reassessment {
+    Risk risk;
+    // The planned residual score the new inherent score removed: it exceeded the new score (a residual may not
+    // exceed the inherent score) or was made on older criteria. The treatment must estimate it again.
+    std::optional<Score> dropped_residual;
+    std::optional<Acceptance> ended_acceptance;  // the acceptance the changed score ended
+    std::vector<std::string> notices;            // both in words, for the CLI and the API
+    Json ToJson() const;                         // the risk's JSON with "notices" (an array, empty when none)
+};
+
 struct RiskFilter {
     bool include_closed = true;
     std::string owner;  // person id
@@ -122,9 +134,11 @@ public:
     Risk Update(const Context& ctx, const std::string& id, const RiskInput& in,
                 std::optional<int64_t> expected_version = std::nullopt);
     // Re-runs the assessment of a risk at a later date (27001 8.2): records a new inherent score on the
-    // current criteria even when the values are unchanged; earlier results are kept.
-    Risk Assess(const Context& ctx, const std::string& id, int likelihood, int consequence, const std::string& note,
-                std::optional<int64_t> expected_version = std::nullopt);
+    // current criteria even when the values are unchanged; earlier results are kept. A changed score ends the
+    // current acceptance, and removes a planned residual score that now exceeds it (or was made on older
+    // criteria); the answer names both.
+    Reassessment Assess(const Context& ctx, const std::string& id, int likelihood, int consequence,
+                        const std::string& note, std::optional<int64_t> expected_version = std::nullopt);
     // kNotFound for an unknown id (or one of another organisation).
     Risk Get(const Context& ctx, const std::string& id);
     std::optional<Risk> Find(const Context& ctx, const std::string& id);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "isms/core/error.hpp"
 #include "isms/risk/test_directory.hpp"
 #include "isms/store/test_support.hpp"
@@ -323,6 +325,39 @@ TEST_P(RiskRegisterTest, LocalOperatorNamesThePersonWhoAccepts) {
     EXPECT_EQ(CodeOf([&] { register_->Accept(As(Role::kRiskOwner, "token:ci"), "R-1", a); }), ErrorCode::kForbidden);
 }
 
+TEST_P(RiskRegisterTest, ReassessingBelowThePlannedResidualSaysWhatItRemoved) {
+    Context op = As(Role::kAdministrator, "cli:root");
+    register_->Create(ctx_, AssetRisk(4, 4));
+    TreatmentInput t;
+    t.option = "modify";
+    t.controls = {{"8.5"}};
+    t.residual_likelihood = 3;
+    t.residual_consequence = 2;
+    register_->Treat(ctx_, "R-1", t);
+    register_->Accept(op, "R-1", {std::string("P-1"), "within appetite"});
+    // The same score again: nothing ends, nothing to say.
+    auto same = register_->Assess(ctx_, "R-1", 4, 4, "annual review: unchanged");
+    EXPECT_TRUE(same.notices.empty());
+    EXPECT_FALSE(same.dropped_residual);
+    ASSERT_TRUE(same.risk.acceptance);
+    // Below the planned residual (3 × 2): the residual and the acceptance go, and the answer names both.
+    auto lower = register_->Assess(ctx_, "R-1", 2, 2, "the service was retired in one region");
+    ASSERT_TRUE(lower.dropped_residual);
+    EXPECT_EQ(lower.dropped_residual->likelihood, 3);
+    EXPECT_FALSE(lower.risk.treatment->residual);
+    EXPECT_FALSE(lower.risk.acceptance);
+    ASSERT_TRUE(lower.ended_acceptance);
+    ASSERT_EQ(lower.notices.size(), 2u);
+    EXPECT_NE(lower.notices[0].find("3 × 2"), std::string::npos) << lower.notices[0];
+    EXPECT_NE(lower.notices[0].find("exceeds the new inherent score 2 × 2 and was removed"), std::string::npos)
+        << lower.notices[0];
+    EXPECT_NE(lower.notices[1].find(lower.ended_acceptance->id + " by P-1"), std::string::npos) << lower.notices[1];
+    auto j = lower.ToJson();
+    EXPECT_EQ(j["notices"].size(), 2u);
+    EXPECT_EQ(j["id"], "R-1");
+    EXPECT_FALSE(register_->Get(ctx_, "R-1").treatment->residual);  // as stored
+}
+
 TEST_P(RiskRegisterTest, ActionsDriveTheStatusToTreated) {
     register_->Create(ctx_, AssetRisk(4, 4));
     ActionInput ai;
@@ -471,6 +506,22 @@ TEST_P(RiskRegisterTest, CsvImportWithTreatmentNamesLinesAndIsAllOrNothing) {
     EXPECT_EQ(d[0].line, 4);
     EXPECT_EQ(d[0].field, "items[2].treatment.controls");
     EXPECT_EQ(Count("risks"), 0);
+    // Every problem of a row is reported: a score off the scale does not hide the unknown control; the summary
+    // counts them in words that agree.
+    items[2].likelihood = 9;
+    std::string msg;
+    d.clear();
+    EXPECT_EQ(CodeOf([&] { register_->CreateMany(ctx_, items); }, &msg, &d), ErrorCode::kInvalidInput);
+    std::set<std::string> fields;
+    for (const auto& p : d) {
+        EXPECT_EQ(p.line, 4) << p.field;
+        fields.insert(p.field);
+    }
+    EXPECT_EQ(fields, (std::set<std::string>{"items[2].likelihood", "items[2].treatment.controls"})) << msg;
+    EXPECT_NE(msg.find("nothing was imported: 1 of 3 risks has problems: line 4: "), std::string::npos) << msg;
+    EXPECT_NE(msg.find("(and 1 more problem)"), std::string::npos) << msg;
+    EXPECT_EQ(Count("risks"), 0);
+    items[2].likelihood = 2;
 
     items[2].treatment->controls = {{"5.17"}};
     auto made = register_->CreateMany(ctx_, items);
