@@ -1,5 +1,6 @@
 // /api/v1/oscal and `isms oscal import|export` on the real binary, both backends.
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -88,6 +89,65 @@ TEST_P(OscalApiTest, ResolveTakesImportsFromBase64ResourcesAndRefusesFiles) {
                          "application/xml");
     EXPECT_EQ(bad.status, 400) << bad;
     EXPECT_NE(bad.body.find("malformed XML"), std::string::npos) << bad;
+}
+
+TEST_P(OscalApiTest, ResolveReadsNoFileOfTheServerWhateverTheHrefSays) {
+    Init();
+    auto& http = StartServer().http();
+    http.SetDefaultHeader("Authorization", "Bearer " + CreateToken("acme-ab", "viewer"));
+    // An existing file and a missing one, absolute, relative and as a file URL: the same 404, so a request can
+    // neither read the server's files nor learn which exist.
+    std::string answer;
+    for (const std::string& href : std::vector<std::string>{"/etc/hostname", "/etc/no-such-file", "../../../../etc/hostname", "file:///etc/hostname",
+                             std::string(ISMS_SOURCE_DIR) + "/tests/data/oscal/resolve/abc_catalog.json"}) {
+        Json profile = Json::parse(ReadData("resolve/include-ids-flat_profile.json"));
+        profile["profile"]["imports"][0]["href"] = href;
+        auto r = http.Send("POST", "/api/v1/oscal/resolve", profile.dump());
+        EXPECT_EQ(r.status, 404) << href << ": " << r;
+        std::string detail = r.Json().value("detail", "");
+        detail.replace(detail.find(href), href.size(), "HREF");
+        if (answer.empty()) answer = detail;
+        EXPECT_EQ(detail, answer) << href;
+        EXPECT_NE(detail.find("reads no files"), std::string::npos) << detail;
+    }
+}
+
+TEST_P(OscalApiTest, ResolveTakesImportsFromTheOrganisationsFrameworks) {
+    Init();
+    auto& http = StartServer().http();
+    http.SetDefaultHeader("Authorization", "Bearer " + CreateToken("acme-ab", "administrator"));
+    const std::string nist = "nist/800-53-rev5-5.0.1/";
+    auto imp = http.Send("POST", "/api/v1/oscal/catalogs?id=sp800-53&source=NIST_SP-800-53_rev5_catalog.json",
+                         ReadData(nist + "NIST_SP-800-53_rev5_catalog.json"));
+    ASSERT_EQ(imp.status, 201) << imp;
+    // NIST's JSON baseline imports the catalog as XML by file name: the framework imported from its JSON is it.
+    auto r = http.Send("POST", "/api/v1/oscal/resolve", ReadData(nist + "NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"));
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
+    std::function<size_t(const Json&)> count = [&](const Json& node) {
+        size_t n = 0;
+        for (const auto& c : node.value("controls", Json::array())) n += 1 + count(c);
+        for (const auto& g : node.value("groups", Json::array())) n += count(g);
+        return n;
+    };
+    EXPECT_EQ(count(r.Json()["catalog"]), 287u);
+    // By id, and the built-in catalog as the SoA profile names it.
+    Json profile = Json::parse(ReadData("resolve/include-ids-flat_profile.json"));
+    profile["profile"]["imports"] = {{{"href", "isms:framework/sp800-53"}, {"include-controls", {{{"with-ids", {"ac-2"}}}}}}};
+    r = http.Send("POST", "/api/v1/oscal/resolve", profile.dump());
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
+    EXPECT_EQ(count(r.Json()["catalog"]), 1u);
+    profile["profile"]["imports"] = {{{"href", "iso27001-2022_catalog.json"}, {"include-controls", {{{"with-ids", {"a.5.1", "a.8.16"}}}}}}};
+    r = http.Send("POST", "/api/v1/oscal/resolve", profile.dump());
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
+    EXPECT_EQ(count(r.Json()["catalog"]), 2u);
+    profile["profile"]["imports"] = {{{"href", "isms:framework/nothing-here"}, {"include-all", Json::object()}}};
+    EXPECT_EQ(http.Send("POST", "/api/v1/oscal/resolve", profile.dump()).status, 404);
+    // Another organisation's frameworks are not there for it.
+    ASSERT_EQ(Isms({"org", "add", "Beta AB", "--slug", "beta"}).exit_code, 0);
+    profile["profile"]["imports"] = {{{"href", "isms:framework/sp800-53"}, {"include-all", Json::object()}}};
+    auto other = http.Send("POST", "/api/v1/oscal/resolve", profile.dump(),
+                           "application/json", {{"Authorization", "Bearer " + CreateToken("beta", "administrator")}});
+    EXPECT_EQ(other.status, 404) << other;
 }
 
 TEST_P(OscalApiTest, CliImportsACatalogAndExportsIt) {

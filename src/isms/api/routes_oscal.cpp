@@ -83,20 +83,17 @@ void RegisterOscalRoutes(Router& router, app::App& app) {
                });
 
     router.Add("POST", "/api/v1/oscal/resolve",
-               {.summary = "Resolve a profile into a catalog; imports must be back-matter resources with base64 "
-                           "content (a server reads no files named by a request)",
+               {.summary = "Resolve a profile into a catalog; its imports are the organisation's frameworks "
+                           "(isms:framework/ID, the file name a framework was imported from, or ID_catalog.json) or "
+                           "back-matter resources with base64 content (the server reads no files named by a request)",
                 .tag = "oscal",
                 .params = {kInput, kFormat},
                 .request_schema = kDocumentBody,
                 .errors = {400, 404, 413},
                 .success_status = 200},
-               [](Request& req) {
-                   RequirePermission(req.ctx, Permission::kRead);
+               [&app](Request& req) {
                    auto profile = oscal::Read(req.body, InputFormat(req), "request body");
-                   // No base directory: relative file imports fail with "import not found".
-                   oscal::ResolveOptions opt;
-                   opt.base_dir = "/nonexistent-isms-import-dir";
-                   return Document(oscal::Resolve(profile, opt), OutputFormat(req));
+                   return Document(app.oscal().ResolveProfile(req.ctx, profile), OutputFormat(req));
                });
 
     router.Add("POST", "/api/v1/oscal/catalogs",

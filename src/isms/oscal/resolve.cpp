@@ -101,6 +101,14 @@ Document LoadHref(const Document& importer, const std::string& href, const Resol
         }
         throw Error::NotFound(fmt::format("import not found: {} names no resource in the profile's back-matter", href));
     }
+    if (opt.load)
+        if (auto d = opt.load(href, where)) return std::move(*d);
+    if (!opt.read_files)
+        throw Error::NotFound(fmt::format(
+            "import not found: {} — a profile sent to the server imports a catalog of the organisation (import it "
+            "first, then name it isms:framework/ID or by the file name it was imported from) or a back-matter "
+            "resource with base64 content; the server reads no files named by a request",
+            href));
     std::string path = href;
     if (path.starts_with("file://")) path = path.substr(7);
     if (path.find("://") != std::string::npos)

@@ -25,6 +25,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,12 @@ namespace isms::oscal {
 
 struct ResolveOptions {
     std::filesystem::path base_dir;  // where relative hrefs of the profile are looked up
+    // False for profiles from requests: an href that names a file (relative or absolute) is not read but "not
+    // found", so that a request can neither read nor probe the server's files.
+    bool read_files = true;
+    // Consulted first for hrefs that are not back-matter fragments (#uuid): the catalog or profile the href
+    // stands for, with `where` set to a name for messages, or nullopt to go on (files, if read_files).
+    std::function<std::optional<Document>(const std::string& href, std::string* where)> load;
     std::string source;              // the profile's location, for the source-profile link ("" = none)
     std::string timestamp;           // last-modified of the result; "" = now (tests pass a fixed one)
     std::vector<std::string> stack;  // profiles being resolved (cycle detection); callers leave it empty

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <regex>
 
 #include "isms/catalog/reference_data.hpp"
@@ -9,6 +10,7 @@
 #include "isms/core/error.hpp"
 #include "isms/core/time.hpp"
 #include "isms/oscal/framework.hpp"
+#include "isms/oscal/resolve.hpp"
 
 namespace isms::oscal {
 
@@ -120,6 +122,38 @@ Document OscalService::ExportCatalog(const Context& ctx, std::string_view framew
     }
     return CatalogFromAttributes(snap->framework.name, snap->framework.version, "theme", controls,
                                  last_modified.empty() ? time::NowUtc() : last_modified);
+}
+
+Document OscalService::ResolveProfile(const Context& ctx, const Document& profile) {
+    RequirePermission(ctx, Permission::kRead);
+    ResolveOptions opt;
+    opt.read_files = false;
+    opt.load = [&](const std::string& href, std::string* where) -> std::optional<Document> {
+        std::string id;
+        if (href.starts_with("isms:framework/")) {
+            id = href.substr(std::string_view("isms:framework/").size());
+        } else {
+            // The file name without its folder and without an OSCAL format's extension: a catalog read from
+            // NIST's JSON is the one their profiles import as XML.
+            auto base = [](std::string_view s) {
+                auto slash = s.find_last_of('/');
+                std::string name(slash == std::string_view::npos ? s : s.substr(slash + 1));
+                for (const char* ext : {".json", ".xml", ".yaml", ".yml"})
+                    if (name.size() > std::strlen(ext) && name.ends_with(ext)) return name.substr(0, name.size() - std::strlen(ext));
+                return name;
+            };
+            const std::string name = base(href);
+            for (const auto& f : catalog_.Frameworks(ctx))
+                if ((!f.built_in && !f.source.empty() && base(f.source) == name) || f.id + "_catalog" == name) {
+                    id = f.id;
+                    break;
+                }
+            if (id.empty()) return std::nullopt;
+        }
+        *where = "framework " + id;
+        return ExportCatalog(ctx, id);
+    };
+    return Resolve(profile, opt);
 }
 
 }  // namespace isms::oscal

@@ -42,6 +42,13 @@ public:
     // licensed text, that text as parts). `last_modified` "" = now.
     Document ExportCatalog(const Context& ctx, std::string_view framework_id, const std::string& last_modified = "");
 
+    // Resolves a profile a user sent (the API): its imports are the organisation's frameworks — named
+    // "isms:framework/ID", by the file name a framework was imported from (in any of the three formats, so NIST's
+    // baselines resolve against an imported SP 800-53 catalog), or as ID_catalog.json (the SoA profile's import)
+    // — or back-matter resources
+    // with base64 content. No file of the server is read. Needs kRead; kNotFound names an import not found.
+    Document ResolveProfile(const Context& ctx, const Document& profile);
+
 private:
     store::Store& store_;
     catalog::CatalogService& catalog_;
