@@ -99,6 +99,38 @@ TEST_F(CliErrorsTest, AnUnwritableDatabaseFileRefusesWritesAndChangesNothing) {
     EXPECT_EQ(list.out.find("beta"), std::string::npos) << list;
 }
 
+TEST_F(CliErrorsTest, AReadOnlyCopyInAReadOnlyFolderAndAFolderOneMayNotEnterAreNamedAsSuch) {
+    // As a user that permissions apply to (the tests run it as "nobody" when they run as root).
+    InitStore();
+    auto ro = dir_ / "archive";
+    fs::create_directory(ro);
+    fs::copy_file(db_->sqlite_path(), ro / "isms.db");
+    auto copy = (ro / "isms.db").string();
+    fs::permissions(copy, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    const auto rx = fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read | fs::perms::group_exec |
+                    fs::perms::others_read | fs::perms::others_exec;
+    fs::permissions(ro, rx);
+    fs::permissions(dir_, rx | fs::perms::owner_write);
+    auto before = Snapshot(ro);
+    auto r = RunIsms({"--db", copy, "controls", "show", "5.1"}, {.unprivileged = true});
+    EXPECT_EQ(r.exit_code, kExitUnavailable) << r;
+    EXPECT_NE(r.err.find("WAL mode"), std::string::npos) << r;
+    EXPECT_NE(r.err.find(ro.string()), std::string::npos) << r;
+    EXPECT_EQ(r.err.find("readonly database"), std::string::npos) << "not SQLite's words: " << r;
+    EXPECT_EQ(Snapshot(ro), before);
+
+    auto locked = dir_ / "locked";
+    fs::create_directory(locked);
+    fs::copy_file(db_->sqlite_path(), locked / "isms.db");
+    fs::permissions(locked, fs::perms::none);
+    auto denied = RunIsms({"--db", (locked / "isms.db").string(), "controls"}, {.unprivileged = true});
+    EXPECT_EQ(denied.exit_code, kExitUnavailable) << denied;
+    EXPECT_NE(denied.err.find("ermission denied"), std::string::npos) << denied;
+    EXPECT_EQ(denied.err.find("no database"), std::string::npos) << denied;
+    fs::permissions(ro, fs::perms::owner_all);
+    fs::permissions(locked, fs::perms::owner_all);
+}
+
 TEST_F(CliErrorsTest, AFileThatIsNotADatabaseIsRefusedAndLeftAsItWas) {
     std::string garbage;
     for (int i = 0; i < 4096; ++i) garbage += static_cast<char>((i * 7919 + 13) % 251);

@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -747,7 +748,11 @@ std::unique_ptr<Store> Store::Open(const std::string& url, const OpenOptions& op
     if (path.empty()) throw Error::InvalidInput("no database file given after 'sqlite:'");
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (!fs::exists(path, ec)) {
+    const bool exists = fs::exists(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        throw Error::Unavailable(fmt::format("cannot open '{}': {} (check the permissions of its folders)", path,
+                                             ec.message()));
+    if (!exists) {
         if (!options.create)
             throw Error::NotFound(fmt::format("no database at '{}' (create one with: isms init --db {})", path, path));
         auto dir = fs::path(path).parent_path();
@@ -760,6 +765,22 @@ std::unique_ptr<Store> Store::Open(const std::string& url, const OpenOptions& op
     // A file this user may not write is opened read-only: reading and verifying a backup kept read-only
     // must not fail on setting the journal mode (a write) and be reported as a corrupt file.
     bool read_only = options.read_only || (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0);
+    if (read_only && fs::exists(path, ec)) {
+        // A database in WAL mode is read with a shared-memory file beside it (FILE-shm) that SQLite must be able
+        // to create: in a folder this user may not write, say so instead of SQLite's "attempt to write a
+        // readonly database".
+        auto dir = fs::path(path).parent_path();
+        if (dir.empty()) dir = ".";
+        char header[20] = {};
+        std::ifstream(path, std::ios::binary).read(header, sizeof header);
+        const bool wal = header[18] == 2;
+        if (wal && ::access(dir.c_str(), W_OK) != 0 && !fs::exists(path + "-shm", ec))
+            throw Error::Unavailable(fmt::format(
+                "cannot read '{}': it is in SQLite's WAL mode, which needs to create '{}-shm' beside it, and the "
+                "folder '{}' is not writable for this user; copy the file to a folder you may write, or read it as "
+                "a user who may write the folder",
+                path, path, dir.string()));
+    }
     std::string connect = fmt::format("db=\"{}\" timeout=10", path);
     if (read_only) connect += " readonly=1";
     return std::make_unique<SociStore>(Dialect::kSqlite, connect, "sqlite:" + path, options.pool_size, read_only);
