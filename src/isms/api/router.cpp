@@ -122,6 +122,12 @@ Response Response::FromJson(const Json& j, int status) {
     return r;
 }
 
+Response Response::Items(Json items, int status) {
+    Json j = Json::object();
+    j["items"] = std::move(items);
+    return FromJson(j, status);
+}
+
 Response Response::Raw(std::string body, std::string content_type, int status) {
     Response r;
     r.status = status;

@@ -314,7 +314,7 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& f : app.catalog().Frameworks(req.ctx)) items.push_back(cat::FrameworkJson(f));
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 
     router.Add("GET", "/api/v1/frameworks/{framework}/controls",
@@ -411,7 +411,7 @@ void RegisterCatalogRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& v : app.views().List(req.ctx)) items.push_back(cat::ViewJson(v));
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 
     router.Add("POST", "/api/v1/views",

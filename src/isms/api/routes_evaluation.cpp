@@ -143,7 +143,7 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                    Json items = Json::array();
                    for (const auto& m : app.metrics().Overview(req.ctx, Flag(req, "retired")))
                        items.push_back(m.ToJson(false));
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("GET", "/api/v1/metrics/{id}",
                {.summary = "One metric's status, trend and measurements", .tag = tag, .response_schema = kMetric,
@@ -159,7 +159,7 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                    Json items = Json::array();
                    for (const auto& m : app.metrics().Series(req.ctx, req.Param("id"), req.Query("from"), req.Query("to")))
                        items.push_back(m.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("POST", "/api/v1/metrics/{id}/measurements",
                {.summary = "Record measurements (one object, an array or {items}); a date that has a value is "
@@ -191,7 +191,7 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                    Json items = Json::array();
                    for (const auto& m : app.metrics().ImportCsv(req.ctx, req.Param("id"), req.body))
                        items.push_back(m.ToJson());
-                   return Response::FromJson({{"items", items}}, 201);
+                   return Response::Items(std::move(items), 201);
                });
     router.Add("POST", "/api/v1/measurements/import",
                {.summary = "Import measurements of several metrics from CSV (metric, date, value[, unit, note, "
@@ -204,7 +204,7 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& m : app.metrics().ImportCsv(req.ctx, "", req.body)) items.push_back(m.ToJson());
-                   return Response::FromJson({{"items", items}}, 201);
+                   return Response::Items(std::move(items), 201);
                });
     router.Add("DELETE", "/api/v1/metrics/{id}/measurements/{date}",
                {.summary = "Remove the measurement of one date", .tag = tag, .response_schema = Json::object(),
@@ -237,7 +237,7 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& a : app.audits().Audits(req.ctx)) items.push_back(a.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("POST", "/api/v1/audits/{id}/checklist",
                {.summary = "Generate (or regenerate) the checklist from the clauses and applicable SoA controls in "
@@ -256,7 +256,7 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& i : app.audits().Checklist(req.ctx, req.Param("id"))) items.push_back(i.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("POST", "/api/v1/audits/{id}/checklist/items",
                {.summary = "Add a question of your own (ref: a clause or control it concerns)",
@@ -347,7 +347,7 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& r : app.reviews().Reviews(req.ctx)) items.push_back(r.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("POST", "/api/v1/management-reviews/{id}/compile",
                {.summary = "Compile the review's inputs (9.3.2) as of its cut-off date (a future cut-off is refused) "
@@ -396,7 +396,7 @@ void RegisterEvaluationRoutes(Router& router, app::App& app) {
                        items.push_back({{"compilation", p.compilation}, {"cut_off", p.cut_off},
                                         {"compiled_at", p.compiled_at}, {"compiled_by", p.compiled_by},
                                         {"sha256", p.sha256}});
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("POST", "/api/v1/management-reviews/{id}/outputs",
                {.summary = "Record a decision of the review (9.3.3) as a tracked entry of the continual-improvement "

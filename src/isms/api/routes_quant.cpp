@@ -96,7 +96,7 @@ void RegisterQuantRoutes(Router& router, app::App& app) {
                [&q](Request& req) {
                    Json items = Json::array();
                    for (const auto& e : q.ListEstimates(req.ctx)) items.push_back(EstimateJson(e));
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("GET", "/api/v1/quant/estimates/{risk}", {.summary = "A risk's quantitative estimate", .tag = "quant", .response_schema = EstimateSchema()},
                [&q](Request& req) {
@@ -159,7 +159,7 @@ void RegisterQuantRoutes(Router& router, app::App& app) {
                        j["result"] = {{"mean", r.result["inherent"]["portfolio"]["mean"]}};
                        items.push_back(j);
                    }
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("GET", "/api/v1/quant/runs/{id}", {.summary = "A stored run with inputs and results", .tag = "quant", .response_schema = RunSchema()},
                [&q](Request& req) { return Response::FromJson(RunJson(q.GetRun(req.ctx, req.Param("id")))); });

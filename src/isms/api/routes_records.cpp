@@ -250,7 +250,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                                         {"plural", t.plural},
                                         {"clauses", t.clauses},
                                         {"description", t.description}});
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 
     router.Add("GET", "/api/v1/record-types/{type}",
@@ -400,7 +400,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                    Json items = Json::array();
                    for (const auto& h : svc.History(req.ctx, req.Param("type"), req.Param("id")))
                        items.push_back(records::ToJson(h));
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 
     router.Add("GET", "/api/v1/records/{type}/{id}/revisions",
@@ -412,7 +412,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                    Json items = Json::array();
                    for (const auto& r : svc.Revisions(req.ctx, req.Param("type"), req.Param("id")))
                        items.push_back(records::ToJson(r));
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 
     router.Add("GET", "/api/v1/records/{type}/{id}/revisions/{revision}",
@@ -430,7 +430,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                    Json items = Json::array();
                    for (const auto& a : svc.Attachments(req.ctx, req.Param("type"), req.Param("id")))
                        items.push_back(records::ToJson(a));
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 
     router.Add("POST", "/api/v1/records/{type}/{id}/attachments",
@@ -497,7 +497,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                    for (const auto& l : svc.Linkers(req.ctx, req.Param("type"), req.Param("id")))
                        items.push_back({{"type", l.type}, {"id", l.id}, {"field", l.field}, {"title", l.title},
                                         {"archived", l.archived}});
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 
     router.Add("POST", "/api/v1/records/{type}/import",
@@ -565,7 +565,7 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                                         {"state", d.state},
                                         {"next_review", d.next_review},
                                         {"days_left", d.days_left}});
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 }
 

@@ -237,7 +237,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& c : app.risk_criteria().History(req.ctx)) items.push_back(c.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("GET", "/api/v1/risk/criteria/versions/{version}",
                {.summary = "One version of the risk criteria", .tag = "risk", .response_schema = kCriteria},
@@ -257,7 +257,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                    Json items = Json::array();
                    for (const auto& e : app.risk_library().List(req.ctx, kind, Flag(req, "include_retired", false)))
                        items.push_back(e.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("POST", "/api/v1/risk/library/{kind}",
                {.summary = "Add the organisation's own threat or vulnerability",
@@ -305,7 +305,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                    Json items = Json::array();
                    for (const auto& k : risk::SelectRisks(app.risks().List(req.ctx, f), req.Query("where")))
                        items.push_back(k.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("POST", "/api/v1/risks",
                {.summary = "Identify a risk (asset-based or event-based), optionally scored",
@@ -329,7 +329,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                    std::vector<risk::RiskInput> inputs = risk::RisksFromJson(body);
                    Json items = Json::array();
                    for (const auto& k : app.risks().CreateMany(req.ctx, inputs)) items.push_back(k.ToJson());
-                   return Response::FromJson({{"items", items}}, 201);
+                   return Response::Items(std::move(items), 201);
                });
     router.Add("GET", "/api/v1/risks/{id}", {.summary = "One risk; ETag is its version", .tag = "risk", .response_schema = kRisk, .errors = {404}},
                [&app](Request& req) { return RiskResponse(app.risks().Get(req.ctx, req.Param("id"))); });
@@ -352,7 +352,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& a : app.risks().History(req.ctx, req.Param("id"))) items.push_back(a.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("POST", "/api/v1/risks/{id}/assessments",
                {.summary = "Re-run the assessment of a risk (27001 8.2): a new inherent score, earlier ones kept",
@@ -405,7 +405,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& a : app.risks().Acceptances(req.ctx, req.Param("id"))) items.push_back(a.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 
     // Actions ---------------------------------------------------------------------------------------------
@@ -431,7 +431,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                    Json items = Json::array();
                    for (const auto& a : app.risks().Actions(req.ctx))
                        if (!overdue || a.Overdue(today)) items.push_back(a.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("GET", "/api/v1/risk/actions/{id}",
                {.summary = "One treatment action; ETag is its version", .tag = "risk", .response_schema = kAction, .errors = {404}},
@@ -461,7 +461,7 @@ void RegisterRiskRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& c : app.risks().OwnControls(req.ctx)) items.push_back(c.ToJson());
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("POST", "/api/v1/risk/own-controls",
                {.summary = "Add a control of the organisation's own",

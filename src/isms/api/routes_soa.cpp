@@ -138,7 +138,7 @@ void RegisterSoaRoutes(Router& router, app::App& app) {
                                         {"values", f.values},
                                         {"free_text", f.free_text},
                                         {"multi_valued", f.multi_valued}});
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("GET", "/api/v1/soa/check",
                {.summary = "The \"none overlooked\" comparison (27001 6.1.3 c): every open item",
@@ -186,7 +186,7 @@ void RegisterSoaRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& v : app.soa().Versions(req.ctx)) items.push_back(v.ToJson(false));
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
     router.Add("POST", "/api/v1/soa/versions",
                {.summary = "Approve the current statement as the next version; with open check items only with "

@@ -90,7 +90,7 @@ void RegisterUserRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& u : app.accounts().List(req.ctx)) items.push_back(UserJson(u, req.ctx.org_id));
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 
     router.Add("POST", "/api/v1/users",
@@ -192,7 +192,7 @@ void RegisterUserRoutes(Router& router, app::App& app) {
                [&app](Request& req) {
                    Json items = Json::array();
                    for (const auto& t : app.tokens().List(req.ctx)) items.push_back(TokenJson(t));
-                   return Response::FromJson({{"items", items}});
+                   return Response::Items(std::move(items));
                });
 
     router.Add("POST", "/api/v1/tokens",

@@ -51,6 +51,15 @@ q::Item RiskItem(const Risk& r) {
     return item;
 }
 
+std::vector<Risk> SelectRisks(std::vector<Risk>&& risks, std::string_view where) {
+    auto expr = q::Compile(where, RiskVocabulary());
+    if (expr.kind == q::Expr::Kind::kAll) return std::move(risks);
+    std::vector<Risk> out;
+    for (auto& r : risks)
+        if (q::Matches(expr, RiskItem(r))) out.push_back(std::move(r));
+    return out;
+}
+
 std::vector<Risk> SelectRisks(const std::vector<Risk>& risks, std::string_view where) {
     auto expr = q::Compile(where, RiskVocabulary());
     std::vector<Risk> out;

@@ -26,5 +26,7 @@ catalog::query::Item RiskItem(const Risk& risk);
 // The risks of `risks` that satisfy `where` (all of them for a blank clause), in their order. Throws
 // kInvalidInput naming the column and the valid fields/values for a bad clause.
 std::vector<Risk> SelectRisks(const std::vector<Risk>& risks, std::string_view where);
+// The same, taking the list: the risks it keeps are moved, not copied.
+std::vector<Risk> SelectRisks(std::vector<Risk>&& risks, std::string_view where);
 
 }  // namespace isms::risk
