@@ -127,6 +127,17 @@ TEST(ResolveTest, UseFirstKeepsOneCopyOfADuplicate) {
     EXPECT_EQ(Outline(ResolveFixture("import-twice").body), "{a: a1 a2} {b: b1}");
 }
 
+TEST(ResolveTest, AnExplicitFlatMergeListsTheControlsWithoutGroups) {
+    // Two imports of the same catalog, merge flat: one list, no groups, the duplicate a2 once (use-first).
+    EXPECT_EQ(Outline(ResolveFixture("merge-flat").body), "a1 a2 b1");
+}
+
+TEST(ResolveTest, CombineKeepAcceptsIdenticalDuplicatesAndRefusesDifferentOnes) {
+    EXPECT_EQ(Outline(ResolveFixture("combine-keep").body), "a1 a2 b1");
+    EXPECT_NE(ErrorOf("combine-keep-conflict").find("control 'a2' is imported twice with different content"),
+              std::string::npos);
+}
+
 TEST(ResolveTest, LooseParametersAreKeptOnlyWhenInserted) {
     auto d = ResolveFixture("include-all");
     EXPECT_EQ(ParamIds(d.body), (std::set<std::string>{"a1_prm_1", "loose-1"}));
