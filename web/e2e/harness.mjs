@@ -5,6 +5,9 @@
 //   CHROMIUM   the browser (default: /usr/bin/chromium)
 //   ISMS_WEB_ROOT  serve the web application from this folder (`isms serve --web-root`, e.g. web/dist after
 //              `npm run build`) instead of the copy embedded in the binary
+//   ISMS_E2E_PG_URL_FILE  a file holding a PostgreSQL URL whose user may create databases (make test's cluster:
+//              build/pg/url): each server then runs on a new PostgreSQL database of its own (dropped when it
+//              stops) instead of a new SQLite file
 //
 // Every page records console errors, uncaught exceptions and Content-Security-Policy violations; tests
 // assert there were none (`page.problems`).
@@ -57,9 +60,28 @@ export const e2eAdmin = { username: 'e2e-admin', password: 'e2e-otter-sings-at-d
 // (e.g. `isms demo`, creating users); `env` is the environment of the demo command and the server. Returns
 // { url, db, dir, stop, signIn(page, account?) }; signIn signs the page's browser context in through the API
 // (the session cookie is then the context's).
+// The backend of the servers this process starts: "postgresql" when ISMS_E2E_PG_URL_FILE names a server.
+export const backend = process.env.ISMS_E2E_PG_URL_FILE ? 'postgresql' : 'sqlite';
+
+// A new database for one server: a SQLite file in `dir`, or a PostgreSQL database (and how to drop it).
+function newDatabase(dir) {
+    if (backend === 'sqlite') return { db: join(dir, 'isms.db'), drop() {} };
+    const admin = readFileSync(process.env.ISMS_E2E_PG_URL_FILE, 'utf8').trim();
+    const name = `isms_e2e_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    execFileSync('psql', ['-X', '-q', admin, '-c', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
+    const slash = admin.lastIndexOf('/');
+    return {
+        db: admin.slice(0, slash + 1) + name,
+        drop() {
+            execFileSync('psql', ['-X', '-q', admin, '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { stdio: 'pipe' });
+        },
+    };
+}
+
 export async function startServer({ org = 'E2E Test AB', demo = false, setup, env } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'isms-e2e-'));
-    const db = join(dir, 'isms.db');
+    const database = newDatabase(dir);
+    const db = database.db;
     const credentials = [];
     if (demo) {
         // The demo store prints its accounts: "  demo account NAME password PASSWORD ROLE".
@@ -114,6 +136,7 @@ export async function startServer({ org = 'E2E Test AB', demo = false, setup, en
             const exited = new Promise((r) => child.once('exit', r));
             child.kill('SIGTERM');
             await exited;
+            database.drop();
             rmSync(dir, { recursive: true, force: true });
         },
     };
