@@ -50,4 +50,17 @@ int ExitCode(ErrorCode code) {
     return 70;
 }
 
+std::pair<int, int> LineColumn(std::string_view text, size_t byte) {
+    int line = 1, column = 1;
+    for (size_t i = 0; i < byte && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
 }  // namespace isms

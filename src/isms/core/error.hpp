@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace isms {
@@ -67,5 +68,8 @@ std::string_view ErrorCodeName(ErrorCode code);
 int HttpStatus(ErrorCode code);
 // Process exit code for a code (documented in docs/cli.md).
 int ExitCode(ErrorCode code);
+
+// 1-based line and column (in bytes) of a byte offset of `text`, for error details that point into an input.
+std::pair<int, int> LineColumn(std::string_view text, size_t byte);
 
 }  // namespace isms

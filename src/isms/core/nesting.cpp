@@ -17,20 +17,6 @@ namespace isms {
 
 namespace {
 
-// 1-based line and column (in bytes) of a byte offset.
-std::pair<size_t, size_t> LineColumn(std::string_view text, size_t byte) {
-    size_t line = 1, column = 1;
-    for (size_t i = 0; i < byte && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return {line, column};
-}
-
 [[noreturn]] void TooDeepAt(std::string_view text, size_t byte, std::string_view source, std::string_view what,
                             int limit) {
     auto [line, column] = LineColumn(text, byte);

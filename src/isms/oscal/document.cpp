@@ -32,20 +32,6 @@ std::string Join(const std::vector<std::string>& v, std::string_view sep = ", ")
 
 std::string Pointer(const std::string& path, const std::string& key) { return path + "/" + key; }
 
-// Line and column (1-based) of a byte offset.
-std::pair<int, int> LineColumn(std::string_view text, size_t offset) {
-    int line = 1, col = 1;
-    for (size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            col = 1;
-        } else {
-            ++col;
-        }
-    }
-    return {line, col};
-}
-
 // ---- Typing and checking against the metaschema ------------------------------------------------------------
 
 // Walks a value read from any format and gives it the metaschema's types. `lenient_scalars`: scalars arrive
