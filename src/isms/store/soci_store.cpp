@@ -396,7 +396,10 @@ private:
     int cursors_ = 0;
 };
 
-// A pool of sessions, opened on demand, never more than `max`.
+// A pool of sessions, opened on demand, never more than `max`. Waiters are served first come, first served: a
+// session given back goes to the one that has waited longest (handed over, so that a newcomer cannot take it
+// first), and so does the right to open a session when a broken one was closed. Without this, under load some
+// requests waited seconds while later ones went ahead (the latency tail of a list endpoint at 128 connections).
 class SessionPool {
 public:
     using Factory = std::function<std::unique_ptr<soci::session>()>;
@@ -404,47 +407,82 @@ public:
 
     std::unique_ptr<soci::session> Acquire(std::chrono::milliseconds wait) {
         std::unique_lock lock(m_);
-        if (!cv_.wait_for(lock, wait, [&] { return !idle_.empty() || open_ < max_; }))
-            throw Error::Unavailable(fmt::format("all {} database connections stayed busy for {} s; the server is "
-                                                 "overloaded or a statement hangs",
-                                                 max_, wait.count() / 1000));
-        if (!idle_.empty()) {
+        if (waiters_.empty() && !idle_.empty()) {
             auto s = std::move(idle_.back());
             idle_.pop_back();
             return s;
         }
-        ++open_;
+        bool may_open = waiters_.empty() && open_ < max_;
+        if (!may_open) {
+            Waiter w;
+            waiters_.push_back(&w);
+            if (!w.cv.wait_for(lock, wait, [&] { return w.served; })) {
+                waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &w));
+                throw Error::Unavailable(fmt::format("all {} database connections stayed busy for {} s; the server "
+                                                     "is overloaded or a statement hangs",
+                                                     max_, wait.count() / 1000));
+            }
+            if (w.session) return std::move(w.session);
+            // Served with the right to open one (open_ already counts it).
+        } else {
+            ++open_;
+        }
         lock.unlock();
         try {
             return factory_();
         } catch (...) {
             lock.lock();
             --open_;
-            cv_.notify_one();
+            ServeNextWithASlot();
             throw;
         }
     }
 
-    // A broken session is closed and forgotten; the next Acquire opens a fresh one.
+    // A broken session is closed and forgotten; the next in line may open a fresh one.
     void Release(std::unique_ptr<soci::session> s, bool healthy) {
+        std::unique_ptr<soci::session> broken;
         {
             std::lock_guard lock(m_);
             if (healthy && s) {
-                idle_.push_back(std::move(s));
+                if (!waiters_.empty()) {
+                    Waiter* w = waiters_.front();
+                    waiters_.pop_front();
+                    w->session = std::move(s);
+                    w->served = true;
+                    w->cv.notify_one();
+                } else {
+                    idle_.push_back(std::move(s));
+                }
             } else {
+                broken = std::move(s);
                 --open_;
+                ServeNextWithASlot();
             }
         }
-        cv_.notify_one();
-        s.reset();  // closes a broken session outside the lock
+        broken.reset();  // closes a broken session outside the lock
     }
 
     // Opens a fresh session for a leased one that turned out dead (the count does not change).
     std::unique_ptr<soci::session> Reopen() { return factory_(); }
 
 private:
+    struct Waiter {
+        std::condition_variable cv;
+        std::unique_ptr<soci::session> session;  // handed over; null with `served`: open one
+        bool served = false;
+    };
+    // With m_ held: the first waiter may open a session, if the limit allows.
+    void ServeNextWithASlot() {
+        if (waiters_.empty() || open_ >= max_) return;
+        Waiter* w = waiters_.front();
+        waiters_.pop_front();
+        ++open_;
+        w->served = true;
+        w->cv.notify_one();
+    }
+
     std::mutex m_;
-    std::condition_variable cv_;
+    std::deque<Waiter*> waiters_;
     std::vector<std::unique_ptr<soci::session>> idle_;
     int open_ = 0;
     const int max_;

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -291,6 +293,34 @@ TEST_P(StoreTest, DatabaseOfNewerSchemaIsRefused) {
             EXPECT_NE(std::string(e.what()).find("999"), std::string::npos) << e.what();
         }
     }
+}
+
+TEST_P(StoreTest, AWaitingRequestIsServedBeforeLaterOnesTakeTheConnectionAgain) {
+    // One connection; a busy thread reads again and again while another waits for a read of its own. The
+    // connection a read gives back goes to whoever waited longest: the waiting read runs after at most one more
+    // of the busy thread's reads, instead of whenever it happens to win the race.
+    auto one = Store::Open(db_->url(), {.pool_size = 1});
+    std::atomic<int> busy_reads{0};
+    std::atomic<bool> holding{false};
+    std::atomic<int> reads_before_served{-1};
+    std::thread busy([&] {
+        for (int i = 0; i < 400 && reads_before_served < 0; ++i) {
+            one->Read([&](Db& db) {
+                holding = true;
+                db.QueryOne("SELECT 1");
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            });
+            ++busy_reads;
+        }
+    });
+    while (!holding) std::this_thread::yield();
+    const int before = busy_reads;
+    one->Read([&](Db& db) {
+        db.QueryOne("SELECT 1");
+        reads_before_served = busy_reads - before;
+    });
+    busy.join();
+    EXPECT_LE(reads_before_served.load(), 2) << "the waiting read was passed over " << reads_before_served << " times";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing_support::Backends()),
