@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libvalijson-dev libicu-dev libcli11-dev libfmt-dev libspdlog-dev libxlsxwriter-dev libsodium-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  wrk chromium python3 python3-numpy curl poppler-utils
+  wrk chromium python3 python3-numpy curl poppler-utils iproute2
 )
 # Node.js and npm: use the machine's own when present (some images ship a newer Node with its npm).
 if ! command -v npm >/dev/null 2>&1; then APT_PACKAGES+=(nodejs npm); fi

@@ -1,6 +1,7 @@
 // The real binary serving the API on a free port: health, problem+json errors, unknown routes, wrong methods,
 // organisations, clean shutdown.
 #include <csignal>
+#include <sstream>
 
 #include "tests/integration/harness.hpp"
 
@@ -38,6 +39,20 @@ TEST_P(ApiTest, HealthReportsTheReachableDatabase) {
     auto sv = store().Sql("SELECT MAX(version) FROM schema_version");
     ASSERT_EQ(sv.exit_code, 0) << sv;
     EXPECT_EQ(std::to_string(j["schema_version"].get<int>()) + "\n", sv.out);
+}
+
+TEST_P(ApiTest, TheServerQueuesManyConnectingClientsInsteadOfDroppingThem) {
+    // The kernel keeps as many not-yet-accepted connections as the listen backlog; beyond it SYNs are dropped
+    // and clients retry after seconds. ss shows a listening socket's backlog as its Send-Q.
+    Init();
+    auto& server = StartServer();
+    auto ss = RunProgram("ss", {"-ltnH", "sport = :" + std::to_string(server.port())});
+    ASSERT_EQ(ss.exit_code, 0) << ss;
+    std::istringstream in(ss.out);
+    std::string state, recv_q, send_q;
+    in >> state >> recv_q >> send_q;
+    ASSERT_EQ(state, "LISTEN") << ss;
+    EXPECT_GE(std::stoi(send_q), 128) << "listen backlog: " << ss.out;
 }
 
 TEST_P(ApiTest, EveryResponseCarriesARequestIdAndTheSecurityHeaders) {

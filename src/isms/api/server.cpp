@@ -78,6 +78,7 @@ void LogRequest(const std::string& rid, const std::string& method, const std::st
 
 struct Server::Impl {
     std::unique_ptr<httplib::Server> http;
+    socket_t listen_socket = INVALID_SOCKET;  // the socket bound last (the listening one after Bind)
 };
 
 Server::Server(app::App& app, ServeOptions options)
@@ -178,9 +179,10 @@ int Server::Bind() {
     // TCP_NODELAY: a response is written in several pieces (headers, body); with Nagle's algorithm the
     // second waits for the client's delayed ACK, about 40 ms per request on keep-alive connections.
     http.set_tcp_nodelay(true);
-    http.set_socket_options([](socket_t sock) {
+    http.set_socket_options([impl = impl_.get()](socket_t sock) {
         int yes = 1;
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof(yes));
+        impl->listen_socket = sock;
     });
     http.set_keep_alive_max_count(1000);
     http.set_read_timeout(30);
@@ -291,6 +293,10 @@ int Server::Bind() {
                                                  options_.port));
         port_ = options_.port;
     }
+    // cpp-httplib listens with a backlog of 5: when many clients connect at once (a load balancer's pool, 128
+    // browsers after a restart) the kernel drops their SYNs and they retry after one, then three seconds — a
+    // latency tail of seconds and connection errors. Listening again on the bound socket raises the backlog.
+    if (impl_->listen_socket != INVALID_SOCKET) ::listen(impl_->listen_socket, SOMAXCONN);
     return port_;
 }
 
