@@ -5,7 +5,9 @@
 # Uses Debian's postgresql package (initdb, pg_ctl), a free loopback port and a Unix socket in a temporary
 # folder, trust authentication for the user "isms". initdb refuses to run as root, so as root the cluster
 # runs as the unprivileged system user "isms-pg" (created on first use). STATE_DIR/url receives the
-# connection URL of the "postgres" database; `stop` shuts the server down and removes its files.
+# connection URL of the "postgres" database over the Unix socket (the host is the socket's folder,
+# percent-encoded, as libpq and `isms --db` read it); STATE_DIR/tcp_url the same over loopback TCP.
+# `stop` shuts the server down and removes its files.
 set -euo pipefail
 cmd=${1:?start|stop}
 state=${2:?state dir}
@@ -36,7 +38,8 @@ start)
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
   echo "$dir" >"$state/dir"
   echo "$port" >"$state/port"
-  echo "postgresql://isms@127.0.0.1:$port/postgres" >"$state/url"
+  echo "postgresql://isms@${dir//\//%2F}:$port/postgres" >"$state/url"
+  echo "postgresql://isms@127.0.0.1:$port/postgres" >"$state/tcp_url"
   echo "cluster.sh: PostgreSQL running on port $port ($dir)"
   ;;
 stop)
@@ -44,7 +47,7 @@ stop)
     dir=$(cat "$state/dir")
     if [ -d "$dir/data" ]; then as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
-    rm -f "$state/dir" "$state/url" "$state/port"
+    rm -f "$state/dir" "$state/url" "$state/tcp_url" "$state/port"
   fi
   echo "cluster.sh: stopped"
   ;;
