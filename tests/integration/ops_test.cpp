@@ -3,6 +3,8 @@
 // graceful shutdown with a request in flight; JSON logs.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/statvfs.h>
@@ -214,10 +216,7 @@ TEST(BackupCliSqliteTest, AReadOnlyCopyIsVerifiedWithoutWritePermission) {
 // A SQLite store on a small file system that fills up in the middle of a write (a 1 MiB attachment with 256 KiB
 // left): the write is refused as "the disk is full; nothing was written" (exit 8), nothing of it is visible
 // afterwards, the change log verifies, and once there is room again the same write succeeds. The file system
-// is a real tmpfs of 2 MiB, so this needs the right to mount (root, as on CI). PostgreSQL is not covered: its
-// disk is the database server's, and depending on what fills first the server either fails the statement
-// (SQLSTATE 53100, reported as "the database server's disk is full; nothing was written") or stops itself
-// because it cannot write its WAL (reported as unreachable, as in PostgresOutageTest).
+// is a real tmpfs of 2 MiB, so this needs the right to mount (root, as on CI). PostgreSQL: the next test.
 TEST(DiskFullTest, AWriteThatFillsTheDiskIsRefusedAndLeavesNothingBehind) {
     if (::getuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root (CI runs as root)";
     TempDir dir;
@@ -281,6 +280,91 @@ TEST(DiskFullTest, AWriteThatFillsTheDiskIsRefusedAndLeavesNothingBehind) {
     EXPECT_EQ(ok.exit_code, 0) << ok;
     EXPECT_EQ(Json::parse(isms({"--format", "json", "record", "attachment", "document", "DOC-1"}).out).size(), 1u);
     EXPECT_EQ(isms({"log", "verify"}).exit_code, 0);
+}
+
+// The same on PostgreSQL: the attachments table is moved to a tablespace on a real 2 MiB tmpfs (owned by the
+// cluster's user), the rest of the database and the server's WAL stay on the large disk, so the server keeps
+// running and fails the statement with SQLSTATE 53100. The write is refused as "the database server's disk is
+// full; nothing was written" (exit 8), nothing of it is visible, the change log verifies, and with room again
+// the same write succeeds. (A server whose WAL disk fills stops itself: that is PostgresOutageTest's case.)
+TEST(DiskFullTest, APostgresWriteThatFillsTheServersDiskIsRefusedAndLeavesNothingBehind) {
+    if (store::testing_support::PostgresAdminUrl().empty()) GTEST_SKIP() << "PostgreSQL not available";
+    if (::getuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root (CI runs as root)";
+    TempDir state, dir;
+    std::string cluster = std::string(ISMS_SOURCE_DIR) + "/tests/pg/cluster.sh";
+    auto start = RunProgram(cluster, {"start", state.path}, {.timeout = 120s});
+    ASSERT_EQ(start.exit_code, 0) << start;
+    struct Stop {
+        std::string cluster, state;
+        ~Stop() { RunProgram(cluster, {"stop", state}); }
+    } stop{cluster, state.path};
+    const passwd* pg = ::getpwnam("isms-pg");  // the cluster's user when run as root (tests/pg/cluster.sh)
+    ASSERT_NE(pg, nullptr);
+    std::string disk = dir.path + "/disk";
+    fs::create_directory(disk);
+    std::string options = "size=2m,mode=0700,uid=" + std::to_string(pg->pw_uid) + ",gid=" + std::to_string(pg->pw_gid);
+    if (::mount("tmpfs", disk.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
+        GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno) << ")";
+    struct Unmount {
+        std::string path;
+        ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+    } unmount{disk};
+    ::chmod(dir.path.c_str(), 0755);  // the server must reach the mount point
+
+    std::string admin = ReadFile(state.path + "/url");
+    admin = admin.substr(0, admin.find('\n'));
+    std::string url = admin.substr(0, admin.rfind('/') + 1) + "isms";
+    auto psql = [&](const std::string& target, const std::string& sql) {
+        return RunProgram("psql", {"-X", "-q", "-v", "ON_ERROR_STOP=1", target, "-c", sql});
+    };
+    ASSERT_EQ(psql(admin, "CREATE DATABASE isms").exit_code, 0);
+    auto isms = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--db", url});
+        return RunIsms(args);
+    };
+    ASSERT_EQ(isms({"init", "--org", "Acme AB"}).exit_code, 0);
+    auto moved = psql(admin, "CREATE TABLESPACE small LOCATION '" + disk + "'");
+    ASSERT_EQ(moved.exit_code, 0) << moved;
+    moved = psql(url, "ALTER TABLE attachments SET TABLESPACE small");
+    ASSERT_EQ(moved.exit_code, 0) << moved;
+    ASSERT_EQ(isms({"record", "add", "person", "--set", "name=Anna", "--set", "email=anna@acme.example"}).exit_code, 0);
+    auto doc = isms({"record", "add", "document", "--set", "identifier=POL-1", "--set", "title=Policy", "--set",
+                     "kind=policy", "--set", "owner=PER-1"});
+    ASSERT_EQ(doc.exit_code, 0) << doc;
+    auto shown = [&] { return Json::parse(isms({"--format", "json", "record", "show", "document", "DOC-1"}).out); };
+    const Json before = shown();
+    const int64_t head = Json::parse(isms({"--format", "json", "log", "verify"}).out)["head_seq"];
+
+    std::string attachment = dir.path + "/scan.bin";
+    std::ofstream(attachment, std::ios::binary) << crypto::RandomHex(512 * 1024);  // 1 MiB that does not compress
+    struct statvfs st {};
+    ASSERT_EQ(::statvfs(disk.c_str(), &st), 0);
+    int64_t free_bytes = static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+    ASSERT_GT(free_bytes, 256 * 1024);
+    std::string filler = disk + "/filler";
+    std::ofstream(filler, std::ios::binary) << std::string(static_cast<size_t>(free_bytes - 256 * 1024), 'x');
+
+    auto full = isms({"record", "attach", "document", "DOC-1", attachment});
+    EXPECT_EQ(full.exit_code, kExitUnavailable) << full;
+    EXPECT_NE(full.err.find("the database server's disk is full; nothing was written"), std::string::npos) << full;
+    EXPECT_EQ(full.err.find("internal"), std::string::npos) << full;
+
+    // Nothing of it is visible, read while the disk is still full; the server still answers.
+    EXPECT_EQ(shown(), before);
+    auto list = isms({"--format", "json", "record", "attachment", "document", "DOC-1"});
+    ASSERT_EQ(list.exit_code, 0) << list;
+    EXPECT_EQ(Json::parse(list.out).size(), 0u) << list;
+    auto verify = isms({"--format", "json", "log", "verify"});
+    ASSERT_EQ(verify.exit_code, 0) << verify;
+    EXPECT_EQ(Json::parse(verify.out)["head_seq"], head);
+
+    fs::remove(filler);
+    auto ok = isms({"record", "attach", "document", "DOC-1", attachment});
+    EXPECT_EQ(ok.exit_code, 0) << ok;
+    EXPECT_EQ(Json::parse(isms({"--format", "json", "record", "attachment", "document", "DOC-1"}).out).size(), 1u);
+    EXPECT_EQ(isms({"log", "verify"}).exit_code, 0);
+    // The database must leave the small disk before it is unmounted and the cluster removed.
+    psql(url, "ALTER TABLE attachments SET TABLESPACE pg_default");
 }
 
 // --- wrong connection strings and a server that is down ------------------------------------------------
