@@ -108,6 +108,51 @@ test('asset → risk → score → treatment with two controls → SoA → appro
     assert.deepEqual(page.problems, []);
 });
 
+test('re-assessment: a new inherent score beside the earlier one, and what it ended said on the page', async () => {
+    const crit = await api.get('/api/v1/risk/criteria');
+    const risk = await api.post('/api/v1/risks', {
+        title: 'Backups restored too slowly after ransomware',
+        approach: 'scenario',
+        scenario: 'Encrypted file servers; restore from tape takes days',
+        owner: owner.id,
+        cia: ['A'],
+        likelihood: 3,
+        consequence: 3,
+    });
+    await api.put(`/api/v1/risks/${risk.id}/treatment`, { option: 'modify', controls: ['8.13'], residual_likelihood: 2, residual_consequence: 2 });
+    const page = await newPage(browser);
+    await signIn(page, server);
+    await page.goto(`${server.url}/risks/${risk.id}`);
+    await page.getByTestId('residual').getByText('Likelihood 2 × Impact 2').waitFor();
+
+    // A scale value must be chosen; the form says so at the field and keeps the note.
+    await page.getByTestId('reassess').click();
+    const form = page.getByTestId('assessment-form');
+    await form.getByLabel('Likelihood').selectOption({ label: '—' });
+    await form.getByLabel('Why it was re-assessed').fill('Immutable backups in place since the last review');
+    await form.getByRole('button', { name: 'Record the assessment' }).click();
+    await form.locator('#ra-likelihood-err').waitFor();
+    assert.equal(await form.getByLabel('Why it was re-assessed').inputValue(), 'Immutable backups in place since the last review');
+    assert.deepEqual(describeViolations(await seriousA11yViolations(page)), '');
+
+    // Below the planned residual score: recorded, and the page says the residual was removed.
+    const lower = crit.levels.find((x) => x.id === crit.matrix[0][0]);
+    await form.getByLabel('Likelihood').selectOption('1');
+    await form.getByLabel('Impact').selectOption('1');
+    await page.getByTestId('assessment-preview').getByText(lower.name).waitFor();
+    await form.getByRole('button', { name: 'Record the assessment' }).click();
+    await page.getByTestId('notice').getByText('Assessment recorded.').waitFor();
+    await page.getByTestId('assessment-notices').getByText(/planned residual score 2 × 2 .* was removed/).waitFor();
+    await page.getByTestId('inherent').getByText('Likelihood 1 × Impact 1').waitFor();
+    await page.getByTestId('residual').getByText('Not scored').waitFor();
+    const rows = page.getByTestId('assessments').locator('tbody tr');
+    await rows.nth(0).getByText('1 × 1').waitFor();
+    assert.ok((await rows.allTextContents()).some((r) => r.includes('3 × 3')), 'the earlier result is kept');
+    const history = (await api.get(`/api/v1/risks/${risk.id}/assessments`)).items.filter((a) => a.kind === 'inherent');
+    assert.deepEqual(history.map((a) => `${a.score.likelihood}×${a.score.consequence}`), ['3×3', '1×1']);
+    assert.deepEqual(page.problems, []);
+});
+
 test('a viewer sees no editing controls and is refused when editing anyway', { skip: !supportsAccounts() && 'this server has no accounts' }, async () => {
     const viewer = { username: 'vera', password: 'viewer-password-2026!' };
     await api.post('/api/v1/users', { ...viewer, display_name: 'Vera Viewer', role: 'viewer' });

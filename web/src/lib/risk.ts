@@ -41,6 +41,12 @@ export function treatRisk(id: string, body: Record<string, unknown>, version: nu
 export function acceptRisk(id: string, body: Record<string, unknown>, version: number): Promise<Risk> {
     return api.post('/api/v1/risks/{id}/acceptance', { path: { id }, body, ifMatch: `"${version}"` });
 }
+// Re-runs the assessment (27001 8.2): a new inherent score beside the earlier ones; the answer's notices say
+// what the new score ended (a planned residual score above it, an acceptance of the old residual).
+export type Reassessment = Result<'/api/v1/risks/{id}/assessments', 'post'>;
+export function reassess(id: string, body: { likelihood: number; consequence: number; note?: string }, version: number): Promise<Reassessment> {
+    return api.post('/api/v1/risks/{id}/assessments', { path: { id }, body, ifMatch: `"${version}"` });
+}
 export async function assessments(id: string): Promise<Assessment[]> {
     return (await api.get('/api/v1/risks/{id}/assessments', { path: { id } })).items;
 }
