@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, newPage, signIn, apiClient, seriousA11yViolations, describeViolations } from './harness.mjs';
+import { startServer, launchBrowser, newPage, signIn, apiClient, seriousA11yViolations, describeViolations, settled } from './harness.mjs';
 
 let server;
 let browser;
@@ -150,7 +150,7 @@ for (const lang of ['en', 'sv']) {
         for (const [name, path, ready] of screens()) {
             await page.goto(`${server.url}${path}`);
             await ready(page).waitFor();
-            await page.waitForLoadState('networkidle');
+            await settled(page);
             const v = describeViolations(await seriousA11yViolations(page));
             if (v) failures.push(`${name}: ${v}`);
             const keys = await messageKeysShown(page);
@@ -170,7 +170,7 @@ test('in Swedish, no record type\'s register, form, record or links show what th
     await signIn(page, server, account('mikael'), kSwedish);
     const failures = [];
     const check = async (what, metas) => {
-        await page.waitForLoadState('networkidle');
+        await settled(page);
         const english = await englishShown(page, englishTexts(metas));
         if (english.length) failures.push(`${what}: ${english.join(' | ')}`);
     };
