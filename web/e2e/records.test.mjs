@@ -102,3 +102,34 @@ test('a stale edit is refused and the input kept', async () => {
     assert.equal(await page.getByLabel('Location').inputValue(), 'Uppsala');
     assert.deepEqual(page.problems, []);
 });
+
+test('a document whose approver has a login is approved by that account only; others see whose it is', async () => {
+    // Bo has a login (a person record naming his account); Anna has none.
+    const bo = await api.post('/api/v1/records/person', { data: { name: 'Bo Ek', email: 'bo.ek@example.se', username: 'bo' } });
+    const admin = await api.post('/api/v1/records/person', { data: { name: 'E2E Admin', email: 'admin@example.se', username: 'e2e-admin' } });
+    const mk = async (identifier, approver) => {
+        const doc = await api.post('/api/v1/records/document', {
+            data: { identifier, title: `Policy ${identifier}`, kind: 'policy', owner: anna.id, approver, content: 'Text' },
+        });
+        await api.post(`/api/v1/records/document/${doc.id}/transitions`, { transition: 'submit' });
+        return doc;
+    };
+    const bos = await mk('POL-BO', bo.id);
+    const mine = await mk('POL-MINE', admin.id);
+    const page = await newPage(browser);
+    await signIn(page, server);
+    await page.goto(`${server.url}/records/document/${bos.id}`);
+    await page.getByTestId('made-by-approve').getByText('Approve: by bo only').waitFor();
+    assert.equal(await page.getByTestId('transition-approve').count(), 0);
+    await page.getByTestId('transition-return').waitFor(); // what anyone may do is still offered
+    // The API refuses it too, naming the account.
+    await assert.rejects(api.post(`/api/v1/records/document/${bos.id}/transitions`, { transition: 'approve' }),
+        /403 .*only their account 'bo'/);
+
+    // The administrator is the approver of the other: the button is there and approves.
+    await page.goto(`${server.url}/records/document/${mine.id}`);
+    await page.getByTestId('transition-approve').click();
+    await page.getByTestId('record-state').getByText('Approved').waitFor();
+    assert.equal(await page.getByTestId('made-by-approve').count(), 0);
+    assert.deepEqual(page.problems, []);
+});

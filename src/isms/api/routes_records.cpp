@@ -57,6 +57,11 @@ Json RecordWithLinksSchema() {
     Json j = RecordSchema();
     j["properties"]["linked_from"] = {{"type", "array"}, {"items", LinkerSchema()}};
     j["required"].push_back("linked_from");
+    j["properties"]["transition_accounts"] = {
+        {"type", "object"},
+        {"additionalProperties", Str()},
+        {"description", "transitions only one account may make (the approver a record names), with its user name"}};
+    j["required"].push_back("transition_accounts");
     return j;
 }
 
@@ -82,7 +87,8 @@ Json TypeMetadataSchema() {
                            {"permission", Str()},
                            {"approval", {{"type", "boolean"}}},
                            {"roles", Strs()},
-                           {"requires", Strs()}});
+                           {"requires", Strs()},
+                           {"by", {{"type", "string"}, {"description", "the person field naming who makes it"}}}});
     transition["required"] = {"name", "label", "from", "to", "permission", "approval"};
     Json state = Required(Obj({{"name", Str()}, {"label", Str()}, {"locked", {{"type", "boolean"}}}}));
     Json j = Obj({{"name", Str()},
@@ -324,7 +330,13 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                    for (const auto& l : svc.Linkers(req.ctx, r.type, r.id))
                        linked.push_back({{"type", l.type}, {"id", l.id}, {"field", l.field}, {"title", l.title},
                                          {"archived", l.archived}});
-                   return WithRecord(r, 200, {{"linked_from", linked}});
+                   // Transitions only one account may make (the approver a document names): which.
+                   Json actors = Json::object();
+                   for (const auto& tr : svc.types().Get(r.type).workflow.transitions)
+                       if (!tr.by_field.empty())
+                           if (auto a = svc.TransitionActor(req.ctx, r.type, r.id, tr.name); a && a->starts_with("user:"))
+                               actors[tr.name] = a->substr(5);
+                   return WithRecord(r, 200, {{"linked_from", linked}, {"transition_accounts", actors}});
                });
 
     router.Add("PATCH", "/api/v1/records/{type}/{id}",

@@ -24,8 +24,14 @@ public:
 
     std::string Add(const std::string& type, Json data) { return svc_.Create(ctx_, type, std::move(data)).id; }
 
+    // Each transition made by whom the schema says makes it (a document's approver approves it), else by the
+    // current actor.
     void Move(const std::string& type, const std::string& id, std::initializer_list<const char*> transitions) {
-        for (const char* t : transitions) svc_.Transition(ctx_, type, id, t);
+        for (const char* t : transitions) {
+            Context by = ctx_;
+            if (auto actor = svc_.TransitionActor(ctx_, type, id, t)) by.actor = *actor;
+            svc_.Transition(by, type, id, t);
+        }
     }
 
     void Edit(const std::string& type, const std::string& id, Json patch) { svc_.Update(ctx_, type, id, patch); }

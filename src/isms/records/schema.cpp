@@ -271,7 +271,7 @@ void ParseWorkflow(std::string_view file, const YAML::Node& n, RecordType& t) {
     if (n["transitions"]) {
         if (!n["transitions"].IsSequence()) Fail(file, n["transitions"], "transitions must be a list");
         for (const auto& tn : n["transitions"]) {
-            OnlyKeys(file, tn, {"name", "label", "from", "to", "permission", "roles", "approval", "requires"},
+            OnlyKeys(file, tn, {"name", "label", "from", "to", "permission", "roles", "approval", "requires", "by"},
                      "a transition");
             Transition tr;
             if (!tn["name"] || !tn["to"]) Fail(file, tn, "a transition needs a name and 'to'");
@@ -301,6 +301,7 @@ void ParseWorkflow(std::string_view file, const YAML::Node& n, RecordType& t) {
             }
             if (tn["approval"]) tr.approval = Bool(file, tn["approval"], "approval");
             tr.requires_fields = StrList(file, tn["requires"], "requires");
+            if (tn["by"]) tr.by_field = Str(file, tn["by"], "by");
             t.workflow.transitions.push_back(std::move(tr));
         }
     }
@@ -470,6 +471,10 @@ RecordType TypeRegistry::ParseSchema(std::string_view file, std::string_view tex
             if (!t.Field(rf))
                 Fail(file, root["workflow"], fmt::format("transition '{}' requires an unknown field '{}'", tr.name, rf),
                      t.FieldNames());
+    for (const auto& tr : t.workflow.transitions)
+        if (!tr.by_field.empty())
+            CheckFieldRef(file, root["workflow"], t, tr.by_field, {FieldType::kPerson},
+                          fmt::format("transition '{}' is made by", tr.name));
 
     if (auto v = root["versioning"]; v.IsDefined()) {
         OnlyKeys(file, v, {"locked_states", "draft_state", "approved_on_field", "approved_by_field"}, "versioning");
@@ -689,6 +694,7 @@ Json TypeMetadata(const RecordType& t) {
             j["roles"] = roles;
         }
         if (!tr.requires_fields.empty()) j["requires"] = tr.requires_fields;
+        if (!tr.by_field.empty()) j["by"] = tr.by_field;
         transitions.push_back(j);
     }
     Json meta = {{"name", t.name},

@@ -106,6 +106,10 @@ struct Transition {
     std::vector<Role> roles;           // when set, only these roles (and administrators) may move it
     bool approval = false;             // records who approved and when
     std::vector<std::string> requires_fields;  // fields that must have a value before moving
+    // A person field naming who makes this transition (27001 7.5.2: the approver a document names approves
+    // it). When that person has a login (person.username), only their account may make it; a person without
+    // one approves outside isms, and an account with the permission records it for them.
+    std::string by_field;
 };
 
 struct Workflow {

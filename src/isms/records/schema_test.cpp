@@ -40,6 +40,7 @@ TEST(SchemaTest, EveryBuiltinTypeLoads) {
     ASSERT_NE(doc.FindTransition("approve"), nullptr);
     EXPECT_TRUE(doc.FindTransition("approve")->approval);
     EXPECT_EQ(doc.FindTransition("approve")->permission, Permission::kRecordsApprove);
+    EXPECT_EQ(doc.FindTransition("approve")->by_field, "approver");
     // YAML anchors share one list of ISMS processes between the RACI columns.
     const auto& role = r.Get("role");
     EXPECT_EQ(role.Field("responsible_for")->values, role.Field("informed_of")->values);
@@ -81,6 +82,10 @@ TEST(SchemaTest, MalformedSchemasAreRejectedNamingFileAndProblem) {
         {"name: thing\ntitle_field: label\nfields: [\n", "not valid YAML"},
         {"name: Thing\ntitle_field: label\nfields:\n  - {name: label, type: text}\n", "lower_snake_case"},
         {std::string("permission: audit.writ\n") + kHead, "unknown permission 'audit.writ'"},
+        {std::string(kHead) + "workflow:\n  states: [a, b]\n  transitions:\n    - {name: go, from: a, to: b, by: label}\n",
+         "transition 'go' is made by 'label' has type text"},
+        {std::string(kHead) + "workflow:\n  states: [a, b]\n  transitions:\n    - {name: go, from: a, to: b, by: who}\n",
+         "transition 'go' is made by 'who' is not a field of thing"},
     };
     for (const auto& c : cases) {
         std::string msg = LoadError(c.yaml);

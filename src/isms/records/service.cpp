@@ -341,6 +341,25 @@ std::optional<std::vector<const Transition*>> PathTo(const RecordType& t, const 
     return path;
 }
 
+std::optional<std::string> TransitionActor(store::Db& db, std::string_view org, const Transition& tr,
+                                           const Json& data) {
+    if (tr.by_field.empty() || !data.contains(tr.by_field) || !data[tr.by_field].is_string()) return std::nullopt;
+    auto person = Load(db, org, "person", data[tr.by_field].get<std::string>());
+    if (!person || !person->data.contains("username")) return std::nullopt;
+    std::string username = ValueToText(person->data["username"]);
+    if (username.empty()) return std::nullopt;
+    return "user:" + username;
+}
+
+std::string TransitionActorRefusal(store::Db& db, const Context& ctx, const RecordType& t, std::string_view id,
+                                   const Json& data, const Transition& tr) {
+    if (ctx.system) return "";
+    auto actor = TransitionActor(db, ctx.org_id, tr, data);
+    if (!actor || *actor == ctx.actor) return "";
+    return fmt::format("{} {} names {} as its {}: only their account '{}' may '{}' it, not '{}'", t.name, id,
+                       ValueToText(data[tr.by_field]), tr.by_field, actor->substr(5), tr.name, ctx.actor);
+}
+
 void ApplyTransition(const Context& ctx, const RecordType& t, Record& rec, const Transition& tr) {
     if (std::string why = TransitionRefusal(ctx, t, tr); !why.empty()) throw Error::Forbidden(why);
     std::vector<ErrorDetail> missing = MissingForTransition(tr, rec.data);
@@ -446,6 +465,18 @@ std::optional<Record> RecordService::Find(const Context& ctx, std::string_view t
     RequirePermission(ctx, Permission::kRead);
     const RecordType& t = types_.Get(type);
     return store_.Read([&](store::Db& db) { return Load(db, ctx.org_id, t.name, id); });
+}
+
+std::optional<std::string> RecordService::TransitionActor(const Context& ctx, std::string_view type,
+                                                          std::string_view id, std::string_view transition) {
+    RequirePermission(ctx, Permission::kRead);
+    const RecordType& t = types_.Get(type);
+    const auto* tr = t.FindTransition(transition);
+    if (!tr) return std::nullopt;
+    return store_.Read([&](store::Db& db) -> std::optional<std::string> {
+        Record rec = LoadOrThrow(db, t, ctx.org_id, id);
+        return engine::TransitionActor(db, ctx.org_id, *tr, rec.data);
+    });
 }
 
 Record RecordService::Get(const Context& ctx, std::string_view type, std::string_view id) {
@@ -635,6 +666,8 @@ Record RecordService::Transition(const Context& ctx, std::string_view type, std:
                                              : fmt::format(" (allowed: {})", allowed)),
                 {{"transition", fmt::format("not allowed from '{}'", before.state), possible}});
         }
+        if (std::string why = TransitionActorRefusal(tx, ctx, t, before.id, before.data, *chosen); !why.empty())
+            throw Error::Forbidden(why);
         Record rec = before;
         ApplyTransition(ctx, t, rec, *chosen);
         if (t.IsLocked(rec.state)) SaveRevision(tx, rec);

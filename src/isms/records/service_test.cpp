@@ -287,6 +287,65 @@ TEST_P(RecordServiceTest, AcknowledgementAudienceAndRules) {
     EXPECT_TRUE(std::any_of(h.begin(), h.end(), [](const HistoryEntry& e) { return e.op == "acknowledge"; }));
 }
 
+// 27001 7.5.2: the approver a document names approves it. With a login, only their account may; the local
+// operator records it for them; a person without a login approves outside isms and anyone with the permission
+// records it.
+TEST_P(RecordServiceTest, OnlyTheNamedApproverWithALoginApproves) {
+    auto bo = Person("Bo", "bo@k.se", {{"username", "bo"}});
+    auto cia = Person("Cia", "cia@k.se");
+    auto doc = Document("POL-1", bo.id);
+    doc = svc_->Transition(ctx_, "document", doc.id, "submit");
+    auto e = Catch([&] { svc_->Transition(ctx_, "document", doc.id, "approve"); });
+    EXPECT_EQ(e.code(), ErrorCode::kForbidden);
+    EXPECT_NE(std::string(e.what()).find(fmt::format("document {} names {} as its approver: only their account 'bo' "
+                                                     "may 'approve' it, not 'user:tester'",
+                                                     doc.id, bo.id)),
+              std::string::npos)
+        << e.what();
+    EXPECT_EQ(svc_->Get(ctx_, "document", doc.id).state, "in_review");  // nothing changed
+    EXPECT_EQ(svc_->TransitionActor(ctx_, "document", doc.id, "approve"), std::optional<std::string>("user:bo"));
+    EXPECT_EQ(svc_->TransitionActor(ctx_, "document", doc.id, "submit"), std::nullopt);
+    // Bo's account (with the permission) approves; the stamp names him.
+    Context bo_ctx = ctx_;
+    bo_ctx.actor = "user:bo";
+    doc = svc_->Transition(bo_ctx, "document", doc.id, "approve");
+    EXPECT_EQ(doc.state, "approved");
+    EXPECT_EQ(doc.approved_by, std::optional<std::string>("user:bo"));
+    // The named approver still needs the permission.
+    svc_->Update(ctx_, "document", doc.id, {{"content", "Version two"}});
+    svc_->Transition(ctx_, "document", doc.id, "submit");
+    Context bo_viewer = bo_ctx;
+    bo_viewer.role = Role::kContributor;
+    EXPECT_EQ(Catch([&] { svc_->Transition(bo_viewer, "document", doc.id, "approve"); }).code(),
+              ErrorCode::kForbidden);
+    // The local operator (the CLI on the database file) records an approval given elsewhere.
+    Context local = ctx_;
+    local.actor = "cli:root";
+    local.system = true;
+    EXPECT_EQ(svc_->Transition(local, "document", doc.id, "approve").state, "approved");
+    // An approver without a login: whoever has the permission records the approval.
+    auto other = svc_->Create(ctx_, "document", {{"identifier", "POL-2"}, {"title", "Policy two"}, {"kind", "policy"},
+                                                 {"owner", bo.id}, {"approver", cia.id}, {"content", "x"}});
+    svc_->Transition(ctx_, "document", other.id, "submit");
+    EXPECT_EQ(svc_->TransitionActor(ctx_, "document", other.id, "approve"), std::nullopt);
+    EXPECT_EQ(svc_->Transition(ctx_, "document", other.id, "approve").approved_by,
+              std::optional<std::string>("user:tester"));
+    // An import that would approve for Bo is refused at its row, and writes nothing.
+    auto third = svc_->Create(ctx_, "document", {{"identifier", "POL-3"}, {"title", "Policy three"}, {"kind", "policy"},
+                                                 {"owner", bo.id}, {"approver", bo.id}, {"content", "x"}});
+    e = Catch([&] {
+        svc_->Import(ctx_, "document", DataFormat::kCsv, fmt::format("id,state,content\n{},approved,New text\n", third.id));
+    });
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
+    ASSERT_FALSE(e.details().empty());
+    EXPECT_EQ(e.details()[0].field, "state");
+    EXPECT_EQ(e.details()[0].line, 2);
+    EXPECT_NE(e.details()[0].message.find("only their account 'bo'"), std::string::npos) << e.details()[0].message;
+    EXPECT_EQ(svc_->Get(ctx_, "document", third.id).data["content"], "x");
+    EXPECT_EQ(svc_->Import(bo_ctx, "document", DataFormat::kCsv, fmt::format("id,state\n{},approved\n", third.id)).updated, 1);
+    EXPECT_EQ(svc_->Get(ctx_, "document", third.id).state, "approved");
+}
+
 TEST_P(RecordServiceTest, DeletingALinkedRecordIsRefusedNamingTheLinkers) {
     auto anna = Person("Anna", "anna@k.se");
     auto a1 = svc_->Create(ctx_, "asset", {{"name", "DB"}, {"asset_type", "software"}, {"owner", anna.id}});

@@ -10,6 +10,7 @@ export type TransitionMeta = TypeMeta['workflow']['transitions'][number];
 export type RecordData = Omit<Result<'/api/v1/records/{type}', 'get'>['items'][number], 'data'> & {
     data: Record<string, unknown>; // field values; their types are in the type's metadata
     linked_from?: Linker[]; // who links to the record (GET of one record)
+    transition_accounts?: Record<string, string>; // transitions only one account may make, with its user name
 };
 export type HistoryEntry = Result<'/api/v1/records/{type}/{id}/history', 'get'>['items'][number];
 export type Linker = Result<'/api/v1/records/{type}/{id}/linkers', 'get'>['items'][number];
