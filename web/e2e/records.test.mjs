@@ -103,10 +103,13 @@ test('a stale edit is refused and the input kept', async () => {
     assert.deepEqual(page.problems, []);
 });
 
-test('a document whose approver has a login is approved by that account only; others see whose it is', async () => {
-    // Bo has a login (a person record naming his account); Anna has none.
+test('a document whose approver may approve in isms is approved by their account only; others see whose it is', async () => {
+    // Bo's account may approve; Vic's is a viewer's (Vic approves outside isms, someone records it for her).
+    const boLogin = { username: 'bo', password: 'e2e-Owl-approves-slowly' };
+    await api.post('/api/v1/users', { ...boLogin, display_name: 'Bo Ek', role: 'isms_manager' });
+    await api.post('/api/v1/users', { username: 'vic', password: 'e2e-heron-only-reads', display_name: 'Vic Ros', role: 'viewer' });
     const bo = await api.post('/api/v1/records/person', { data: { name: 'Bo Ek', email: 'bo.ek@example.se', username: 'bo' } });
-    const admin = await api.post('/api/v1/records/person', { data: { name: 'E2E Admin', email: 'admin@example.se', username: 'e2e-admin' } });
+    const vic = await api.post('/api/v1/records/person', { data: { name: 'Vic Ros', email: 'vic.ros@example.se', username: 'vic' } });
     const mk = async (identifier, approver) => {
         const doc = await api.post('/api/v1/records/document', {
             data: { identifier, title: `Policy ${identifier}`, kind: 'policy', owner: anna.id, approver, content: 'Text' },
@@ -115,7 +118,7 @@ test('a document whose approver has a login is approved by that account only; ot
         return doc;
     };
     const bos = await mk('POL-BO', bo.id);
-    const mine = await mk('POL-MINE', admin.id);
+    const vics = await mk('POL-VIC', vic.id);
     const page = await newPage(browser);
     await signIn(page, server);
     await page.goto(`${server.url}/records/document/${bos.id}`);
@@ -126,10 +129,19 @@ test('a document whose approver has a login is approved by that account only; ot
     await assert.rejects(api.post(`/api/v1/records/document/${bos.id}/transitions`, { transition: 'approve' }),
         /403 .*only their account 'bo'/);
 
-    // The administrator is the approver of the other: the button is there and approves.
-    await page.goto(`${server.url}/records/document/${mine.id}`);
+    // Vic's account may not approve: the administrator records her approval.
+    await page.goto(`${server.url}/records/document/${vics.id}`);
     await page.getByTestId('transition-approve').click();
     await page.getByTestId('record-state').getByText('Approved').waitFor();
     assert.equal(await page.getByTestId('made-by-approve').count(), 0);
     assert.deepEqual(page.problems, []);
+
+    // Bo signs in: the button is his, and approves.
+    const bosPage = await newPage(browser);
+    await signIn(bosPage, server, boLogin);
+    await bosPage.goto(`${server.url}/records/document/${bos.id}`);
+    await bosPage.getByTestId('transition-approve').click();
+    await bosPage.getByTestId('record-state').getByText('Approved').waitFor();
+    assert.equal((await api.get(`/api/v1/records/document/${bos.id}`)).approved_by, 'user:bo');
+    assert.deepEqual(bosPage.problems, []);
 });

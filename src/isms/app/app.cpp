@@ -33,6 +33,20 @@ App::App(const AppOptions& options) {
     record_types_ = std::make_unique<records::TypeRegistry>(records::TypeRegistry::Builtin(schema_dirs));
     evaluation::AddEvaluationRules(*record_types_);
     records_ = std::make_unique<records::RecordService>(*store_, *record_types_);
+    records_->SetAccountRoleLookup(
+        [](store::Db& db, std::string_view org_id, std::string_view username) -> std::optional<records::MemberAccount> {
+            std::string name;
+            try {
+                name = auth::AccountService::NormaliseUsername(std::string(username));
+            } catch (const Error&) {
+                return std::nullopt;  // not the form of a user name: no account has it
+            }
+            auto user = auth::LoadUser(db, "username", name);
+            if (!user || user->disabled) return std::nullopt;
+            for (const auto& m : user->memberships)
+                if (m.org_id == org_id) return records::MemberAccount{user->username, m.role};
+            return std::nullopt;
+        });
     catalog_ = std::make_unique<catalog::CatalogService>(*store_);
     views_ = std::make_unique<catalog::ViewService>(*store_, *catalog_);
     oscal_ = std::make_unique<oscal::OscalService>(*store_, *catalog_);

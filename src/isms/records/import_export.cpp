@@ -203,7 +203,7 @@ namespace {
 // each transition's roles or permission, and the fields it requires (approval stamps set on the way count).
 void CheckPath(store::Db& db, const Context& ctx, const RecordType& t, const std::string& id,
                const std::vector<const Transition*>& path, Json data, const std::string& target, int line,
-               std::vector<ErrorDetail>& problems) {
+               const AccountRoleLookup& role_of, std::vector<ErrorDetail>& problems) {
     for (const Transition* tr : path) {
         std::string step =
             path.size() > 1 || tr->to != target ? fmt::format(" (on the way to '{}')", target) : std::string();
@@ -213,7 +213,7 @@ void CheckPath(store::Db& db, const Context& ctx, const RecordType& t, const std
                  fmt::format("'{}' is reached by the transition '{}'{}: {}", target, tr->name, step, why),
                  {},
                  line});
-        if (std::string why = TransitionActorRefusal(db, ctx, t, id, data, *tr); !why.empty())
+        if (std::string why = TransitionActorRefusal(db, ctx, t, id, data, *tr, role_of); !why.empty())
             problems.push_back(
                 {"state", fmt::format("'{}' is reached by the transition '{}'{}: {}", target, tr->name, step, why), {},
                  line});
@@ -301,7 +301,7 @@ ImportResult RecordService::Import(const Context& ctx, std::string_view type, Da
                                         ? t.versioning.draft_state
                                         : current;
                 if (auto path = PathTo(t, start, *row.state)) {
-                    CheckPath(tx, ctx, t, row.id, *path, data, *row.state, row.line, problems);
+                    CheckPath(tx, ctx, t, row.id, *path, data, *row.state, row.line, account_role_, problems);
                     paths[i] = std::move(*path);
                 } else {
                     std::vector<std::string> reachable;

@@ -341,20 +341,30 @@ std::optional<std::vector<const Transition*>> PathTo(const RecordType& t, const 
     return path;
 }
 
-std::optional<std::string> TransitionActor(store::Db& db, std::string_view org, const Transition& tr,
-                                           const Json& data) {
+std::optional<std::string> TransitionActor(store::Db& db, std::string_view org, const RecordType& t,
+                                           const Transition& tr, const Json& data, const AccountRoleLookup& role_of) {
     if (tr.by_field.empty() || !data.contains(tr.by_field) || !data[tr.by_field].is_string()) return std::nullopt;
     auto person = Load(db, org, "person", data[tr.by_field].get<std::string>());
     if (!person || !person->data.contains("username")) return std::nullopt;
     std::string username = ValueToText(person->data["username"]);
     if (username.empty()) return std::nullopt;
+    if (role_of) {
+        auto member = role_of(db, org, username);
+        if (!member) return std::nullopt;
+        Context account;
+        account.org_id = std::string(org);
+        account.actor = "user:" + member->username;
+        account.role = member->role;
+        if (!TransitionRefusal(account, t, tr).empty()) return std::nullopt;
+        return account.actor;
+    }
     return "user:" + username;
 }
 
 std::string TransitionActorRefusal(store::Db& db, const Context& ctx, const RecordType& t, std::string_view id,
-                                   const Json& data, const Transition& tr) {
+                                   const Json& data, const Transition& tr, const AccountRoleLookup& role_of) {
     if (ctx.system) return "";
-    auto actor = TransitionActor(db, ctx.org_id, tr, data);
+    auto actor = TransitionActor(db, ctx.org_id, t, tr, data, role_of);
     if (!actor || *actor == ctx.actor) return "";
     return fmt::format("{} {} names {} as its {}: only their account '{}' may '{}' it, not '{}'", t.name, id,
                        ValueToText(data[tr.by_field]), tr.by_field, actor->substr(5), tr.name, ctx.actor);
@@ -475,7 +485,7 @@ std::optional<std::string> RecordService::TransitionActor(const Context& ctx, st
     if (!tr) return std::nullopt;
     return store_.Read([&](store::Db& db) -> std::optional<std::string> {
         Record rec = LoadOrThrow(db, t, ctx.org_id, id);
-        return engine::TransitionActor(db, ctx.org_id, *tr, rec.data);
+        return engine::TransitionActor(db, ctx.org_id, t, *tr, rec.data, account_role_);
     });
 }
 
@@ -666,7 +676,7 @@ Record RecordService::Transition(const Context& ctx, std::string_view type, std:
                                              : fmt::format(" (allowed: {})", allowed)),
                 {{"transition", fmt::format("not allowed from '{}'", before.state), possible}});
         }
-        if (std::string why = TransitionActorRefusal(tx, ctx, t, before.id, before.data, *chosen); !why.empty())
+        if (std::string why = TransitionActorRefusal(tx, ctx, t, before.id, before.data, *chosen, account_role_); !why.empty())
             throw Error::Forbidden(why);
         Record rec = before;
         ApplyTransition(ctx, t, rec, *chosen);

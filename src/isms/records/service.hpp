@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -157,11 +158,24 @@ struct AcknowledgementStatus {
 };
 Json ToJson(const AcknowledgementStatus& s);
 
+// An account of the organisation: its user name as the account has it (lower case) and its role there.
+struct MemberAccount {
+    std::string username;
+    Role role = Role::kViewer;
+};
+// The enabled account a person's user name names and its role in the organisation; nullopt when there is none
+// (no such account, disabled, not a member). The accounts live in the auth module; the application supplies it.
+using AccountRoleLookup =
+    std::function<std::optional<MemberAccount>(store::Db& db, std::string_view org_id, std::string_view username)>;
+
 class RecordService {
 public:
     RecordService(store::Store& store, const TypeRegistry& types);
 
     const TypeRegistry& types() const { return types_; }
+    // Which accounts exist, for the transitions a record reserves for the person it names (`by`). Without it,
+    // every person's user name counts as an account that may make them.
+    void SetAccountRoleLookup(AccountRoleLookup lookup) { account_role_ = std::move(lookup); }
 
     // Creates a record in the type's initial state. `id` is optional (PREFIX-N when empty). Needs
     // records.write.
@@ -244,6 +258,7 @@ public:
 private:
     store::Store& store_;
     const TypeRegistry& types_;
+    AccountRoleLookup account_role_;
 };
 
 // ---- For other modules, inside their own transactions ----------------------------------------------------
