@@ -3,8 +3,11 @@
 // excludes → `soa check` finds the contradiction and approval is refused → the decision is changed →
 // approval of the next version → a further change → the diff between the versions shows exactly that.
 // The same state is then read over HTTP (risk, SoA entry, versions, diff, exports) as a signed-in account.
+#include <algorithm>
+#include <chrono>
 #include <set>
 
+#include "isms/core/time.hpp"
 #include "tests/integration/harness.hpp"
 
 namespace isms::integration {
@@ -193,6 +196,56 @@ TEST_P(RiskCycleTest, TopManagementOwnerAcceptsAHighResidualOthersAreRefused) {
         for (const auto& i : c["items"])
             if (i["clause"] == "5.1") status_51 = i["status"].get<std::string>();
     EXPECT_EQ(status_51, "met") << readiness;
+}
+
+// 27001 8.2: risks are assessed at planned intervals. A risk whose review date has passed is due with the
+// records (CLI and API, oldest first, whatever the type); a closed one is not.
+TEST_P(RiskCycleTest, RisksDueForReviewAreListedWithTheRecordsDue) {
+    Demo();
+    auto due_risks = [&](const Json& items) {
+        std::vector<std::string> ids;
+        for (const auto& d : items)
+            if (d["type"] == "risk") ids.push_back(d["id"]);
+        return ids;
+    };
+    // The demo's last risk missed its review twelve days ago.
+    auto now = IsmsJson({"record", "due", "--within", "0"});
+    auto overdue = due_risks(now);
+    ASSERT_EQ(overdue.size(), 1u) << now;
+    const std::string slipped = overdue[0];
+    for (const auto& d : now)
+        if (d["id"] == slipped) {
+            EXPECT_EQ(d["days"], "-12") << d;
+            EXPECT_EQ(d["state"], IsmsJson({"risk", "show", slipped})["status"]) << d;
+        }
+    std::vector<std::string> dates;
+    for (const auto& d : now) dates.push_back(d["due"]);
+    EXPECT_TRUE(std::is_sorted(dates.begin(), dates.end())) << now;
+
+    // A risk to review in ten days is due within 30, not today.
+    auto soon = IsmsJson({"risk", "add", "--approach", "scenario", "--title", "Payroll files sent to the wrong bank",
+                          "--owner", "PER-1", "--scenario", "A changed bank file format goes unnoticed", "--cia", "I",
+                          "-l", "2", "-c", "4", "--review-date",
+                          time::FormatDate(*time::ParseDate(time::Today()) + std::chrono::days{10})});
+    const std::string soon_id = soon.value("id", "");
+    ASSERT_FALSE(soon_id.empty()) << soon;
+    EXPECT_EQ(due_risks(IsmsJson({"record", "due", "--within", "0"})), std::vector<std::string>{slipped});
+    EXPECT_EQ(due_risks(IsmsJson({"record", "due", "--within", "30"})), (std::vector<std::string>{slipped, soon_id}));
+
+    // The API's due list has them too; a closed risk is no longer due.
+    auto& server = StartServer();
+    auto anna = server.NewClient();
+    SignIn(anna, "anna", "kvarnberg-isms-manager");
+    auto api = anna.Get("/api/v1/records-due?within=30");
+    ASSERT_EQ(api.status, 200) << api;
+    EXPECT_EQ(due_risks(api.Json()["items"]), (std::vector<std::string>{slipped, soon_id})) << api;
+    for (const auto& d : api.Json()["items"])
+        if (d["id"] == soon_id) {
+            EXPECT_EQ(d["days_left"], 10) << d;
+            EXPECT_EQ(d["type_title"], "Risk") << d;
+        }
+    ASSERT_EQ(Isms({"risk", "edit", slipped, "--close"}).exit_code, 0);
+    EXPECT_EQ(due_risks(anna.Get("/api/v1/records-due?within=30").Json()["items"]), std::vector<std::string>{soon_id});
 }
 
 ISMS_INSTANTIATE_BACKENDS(RiskCycleTest);

@@ -92,6 +92,14 @@ test('each card shows what the API holds', async () => {
     const docsCard = page.locator('section', { has: page.getByRole('heading', { name: /Documents awaiting approval/ }) });
     for (const d of inReview.items) await docsCard.getByRole('link', { name: d.id }).waitFor();
 
+    // Overdue reviews: records of every type and risks (27001 8.2), as the API lists them; a risk opens on the risk screen.
+    const dueNow = (await api.get('/api/v1/records-due?within=0')).items;
+    const dueRisk = dueNow.find((d) => d.type === 'risk');
+    assert.ok(dueRisk, 'the demo has a risk past its review date');
+    const dueCard = page.getByTestId('dash-due');
+    assert.equal(await dueCard.getByRole('listitem').count(), Math.min(dueNow.length, 8));
+    assert.equal(await dueCard.getByRole('link', { name: dueRisk.id, exact: true }).getAttribute('href'), `/risks/${dueRisk.id}`);
+
     // Documents people still have to acknowledge.
     const published = (await api.get('/api/v1/records/document?state=published')).items;
     const pending = [];

@@ -10,6 +10,7 @@
 #include "isms/core/error.hpp"
 #include "isms/records/service.hpp"
 #include "isms/records/values.hpp"
+#include "isms/risk/register.hpp"
 
 namespace isms::api {
 
@@ -562,14 +563,15 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                });
 
     router.Add("GET", "/api/v1/records-due",
-               {.summary = "Records of every type whose review or expiry date has passed or falls within N days",
+               {.summary = "Records of every type, and open risks (type \"risk\"), whose review or expiry date has "
+                           "passed or falls within N days",
                 .tag = tag,
                 .params = {{"within", "query", "days ahead (default 30)", false, "integer"}},
                 .response_schema = ItemsOf(DueSchema()),
                 .errors = {400}},
-               [&svc](Request& req) {
+               [&svc, &app](Request& req) {
                    Json items = Json::array();
-                   for (const auto& d : svc.Due(req.ctx, ParseInt(req.Query("within"), "within", 30)))
+                   for (const auto& d : risk::DueAcrossTheIsms(req.ctx, svc, app.risks(), ParseInt(req.Query("within"), "within", 30)))
                        items.push_back({{"type", d.type},
                                         {"type_title", d.type_title},
                                         {"id", d.id},

@@ -12,6 +12,7 @@
 #include "isms/core/nesting.hpp"
 #include "isms/records/service.hpp"
 #include "isms/records/values.hpp"
+#include "isms/risk/register.hpp"
 
 namespace isms::cli {
 
@@ -468,13 +469,13 @@ void RegisterRecord(CLI::App& root, Globals& g) {
         Print(t, g);
     });
 
-    auto* due = rec->add_subcommand("due", "records of every type whose review or expiry date has passed or is near");
+    auto* due = rec->add_subcommand("due", "records of every type, and open risks, whose review or expiry date has passed or is near");
     due->add_option("--within", o.within, "days ahead")->capture_default_str();
     due->callback([&g] {
         auto app = OpenApp(g);
         auto ctx = CliContext(*app, g);
         io::Table t{{"due", "days", "type", "id", "title", "state"}, {}};
-        for (const auto& d : app->records().Due(ctx, Opt().within))
+        for (const auto& d : risk::DueAcrossTheIsms(ctx, app->records(), app->risks(), Opt().within))
             t.rows.push_back({d.next_review, std::to_string(d.days_left), d.type, d.id, d.title, d.state});
         Print(t, g);
     });

@@ -433,24 +433,33 @@ std::vector<HistoryEntry> RecordService::History(const Context& ctx, std::string
     });
 }
 
-std::vector<DueItem> RecordService::Due(const Context& ctx, int within_days, std::string today) {
-    RequirePermission(ctx, Permission::kRead);
+DueWindow MakeDueWindow(int within_days, std::string today) {
     if (within_days < 0 || within_days > 3660)
         throw Error::InvalidInput("within must be between 0 and 3660 days", {{"within", "0..3660"}});
     if (today.empty()) today = time::Today();
     auto base = time::ParseDate(today);
     if (!base) throw Error::InvalidInput(fmt::format("'{}' is not a date (YYYY-MM-DD)", today));
-    std::string until = time::FormatDate(*base + std::chrono::days{within_days});
+    return {*base, time::FormatDate(*base + std::chrono::days{within_days})};
+}
+
+int64_t DueWindow::DaysLeft(std::string_view date) const {
+    auto when = time::ParseDate(date);
+    return when ? (*when - today).count() : 0;
+}
+
+std::vector<DueItem> RecordService::Due(const Context& ctx, int within_days, std::string today) {
+    RequirePermission(ctx, Permission::kRead);
+    const DueWindow w = MakeDueWindow(within_days, std::move(today));
     return store_.Read([&](store::Db& db) {
         std::vector<DueItem> out;
         for (const auto& r : db.Query("SELECT type, id, title, state, next_review FROM records WHERE org_id = ? AND "
                                       "archived = 0 AND next_review IS NOT NULL AND next_review <= ? ORDER BY "
                                       "next_review, type, seq",
-                                      {V(ctx.org_id), V(until)})) {
+                                      {V(ctx.org_id), V(w.until)})) {
             const RecordType* t = types_.Find(r.Str(0));
             if (!t) continue;
             DueItem d{t->name, t->title, r.Str(1), r.Str(2), r.Str(3), r.Str(4), 0};
-            if (auto when = time::ParseDate(d.next_review)) d.days_left = (*when - *base).count();
+            d.days_left = w.DaysLeft(d.next_review);
             out.push_back(std::move(d));
         }
         return out;

@@ -34,6 +34,7 @@
 // Thread-safety: a RecordService may be shared by threads (the store serialises writes).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -138,6 +139,14 @@ struct DueItem {
     std::string type, type_title, id, title, state, next_review;
     int64_t days_left = 0;  // negative: overdue
 };
+// What is due: dates up to `until` (today + within days), counted in days from `today`.
+struct DueWindow {
+    std::chrono::sys_days today;
+    std::string until;  // YYYY-MM-DD
+    int64_t DaysLeft(std::string_view date) const;
+};
+// Throws kInvalidInput unless 0 <= within_days <= 3660 and `today` ("" = today) is a date.
+DueWindow MakeDueWindow(int within_days, std::string today = {});
 
 struct Attachment {
     std::string sha256, filename, content_type;

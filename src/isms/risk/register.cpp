@@ -400,6 +400,21 @@ std::optional<Risk> RiskRegister::Find(const Context& ctx, const std::string& id
     return store_.Read([&](store::Db& db) { return Load(db, ctx.org_id, id); });
 }
 
+std::vector<records::DueItem> RiskRegister::ReviewsDue(const Context& ctx, const records::DueWindow& window) {
+    RequirePermission(ctx, Permission::kRead);
+    return store_.Read([&](store::Db& db) {
+        std::vector<records::DueItem> out;
+        for (const auto& r : db.Query("SELECT id, title, status, review_date FROM risks WHERE org_id = ? AND closed = 0 "
+                                      "AND review_date <> '' AND review_date <= ? ORDER BY review_date, number",
+                                      {V(ctx.org_id), V(window.until)})) {
+            records::DueItem d{"risk", "Risk", r.Str(0), r.Str(1), r.Str(2), r.Str(3), 0};
+            d.days_left = window.DaysLeft(d.next_review);
+            out.push_back(std::move(d));
+        }
+        return out;
+    });
+}
+
 Risk RiskRegister::Get(const Context& ctx, const std::string& id) {
     RequirePermission(ctx, Permission::kRead);
     auto k = store_.Read([&](store::Db& db) { return Load(db, ctx.org_id, id); });
@@ -1309,6 +1324,16 @@ ControlUsage RiskRegister::AnnexAUsage(store::Db& db, const std::string& org_id)
 ControlUsage RiskRegister::AnnexAUsage(const Context& ctx) {
     RequirePermission(ctx, Permission::kRead);
     return store_.Read([&](store::Db& db) { return AnnexAUsage(db, ctx.org_id); });
+}
+
+std::vector<records::DueItem> DueAcrossTheIsms(const Context& ctx, records::RecordService& records,
+                                               RiskRegister& risks, int within_days, std::string today) {
+    const records::DueWindow window = records::MakeDueWindow(within_days, std::move(today));
+    std::vector<records::DueItem> out = records.Due(ctx, within_days, time::FormatDate(window.today));
+    auto more = risks.ReviewsDue(ctx, window);
+    out.insert(out.end(), more.begin(), more.end());
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.next_review < b.next_review; });
+    return out;
 }
 
 }  // namespace isms::risk

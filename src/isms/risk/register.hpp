@@ -29,6 +29,7 @@
 
 #include "isms/core/context.hpp"
 #include "isms/core/error.hpp"
+#include "isms/records/service.hpp"
 #include "isms/risk/criteria_service.hpp"
 #include "isms/risk/directory.hpp"
 #include "isms/risk/library.hpp"
@@ -143,6 +144,9 @@ public:
     Risk Get(const Context& ctx, const std::string& id);
     std::optional<Risk> Find(const Context& ctx, const std::string& id);
     std::vector<Risk> List(const Context& ctx, const RiskFilter& filter = {});
+    // Open risks whose review date (27001 8.2: assessments at planned intervals) is within the window, oldest
+    // first, as items of the ISMS's due list (type "risk", state = the risk's status).
+    std::vector<records::DueItem> ReviewsDue(const Context& ctx, const records::DueWindow& window);
     // Every assessment of a risk, oldest first.
     std::vector<Assessment> History(const Context& ctx, const std::string& id);
     // Every acceptance of a risk, oldest first (the last may be current).
@@ -195,5 +199,10 @@ private:
     catalog::CatalogService& catalog_;
     RecordDirectory& records_;
 };
+
+// Everything of the ISMS whose review or expiry date has passed or falls within `within_days`: records of every
+// type and open risks, oldest first (`isms record due`, GET /api/v1/records-due, the dashboard).
+std::vector<records::DueItem> DueAcrossTheIsms(const Context& ctx, records::RecordService& records,
+                                               RiskRegister& risks, int within_days, std::string today = {});
 
 }  // namespace isms::risk
