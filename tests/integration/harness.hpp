@@ -158,6 +158,8 @@ isms::Json SignIn(HttpClient& client, const std::string& username, const std::st
 
 // Percent-encodes a query value or path segment (RFC 3986 unreserved characters stay).
 std::string UrlEncode(const std::string& s);
+// The whole file (binary); "" when it cannot be read.
+std::string ReadFile(const std::string& path);
 
 // ---------------------------------------------------------------------------------------------------------
 // Database and server

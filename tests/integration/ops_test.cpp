@@ -31,11 +31,6 @@ using namespace std::chrono_literals;
 
 constexpr int kExitInvalid = 3, kExitNotFound = 4, kExitConflict = 5, kExitUnavailable = 8;
 
-std::string ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // The table sections of a portable backup: everything between the header line and the end line.
 std::string Tables(const std::string& backup) {
     auto first = backup.find('\n');
