@@ -190,33 +190,33 @@ DataFormat ParseDataFormat(std::string_view s) {
 
 namespace {
 
-[[noreturn]] void RefuseImport(std::vector<ErrorDetail> problems, size_t rows) {
+// `forbidden`: every problem is a transition the caller may not make (its role, permission or the person the
+// record names), not a fault of the file: refused as forbidden (403, exit 6) with the same rows.
+[[noreturn]] void RefuseImport(std::vector<ErrorDetail> problems, size_t rows, bool forbidden = false) {
     std::stable_sort(problems.begin(), problems.end(),
                      [](const ErrorDetail& a, const ErrorDetail& b) { return a.line < b.line; });
     std::set<int> bad_lines;
     for (const auto& p : problems) bad_lines.insert(p.line);
-    ThrowProblems(fmt::format("nothing was imported: {} of {} rows have problems", bad_lines.size(), rows), problems,
-                  false);
+    std::string what = fmt::format("nothing was imported: {} of {} rows have problems", bad_lines.size(), rows);
+    if (forbidden) throw Error(ErrorCode::kForbidden, Summarise(what, problems), std::move(problems));
+    ThrowProblems(what, problems, false);
 }
 
 // Checks, without writing, that `ctx` may walk `path` from the row's start state with the row's final `data`:
 // each transition's roles or permission, and the fields it requires (approval stamps set on the way count).
 void CheckPath(store::Db& db, const Context& ctx, const RecordType& t, const std::string& id,
                const std::vector<const Transition*>& path, Json data, const std::string& target, int line,
-               const AccountRoleLookup& role_of, std::vector<ErrorDetail>& problems) {
+               const AccountRoleLookup& role_of, std::vector<ErrorDetail>& problems, size_t& refusals) {
     for (const Transition* tr : path) {
         std::string step =
             path.size() > 1 || tr->to != target ? fmt::format(" (on the way to '{}')", target) : std::string();
-        if (std::string why = TransitionRefusal(ctx, t, *tr); !why.empty())
-            problems.push_back(
-                {"state",
-                 fmt::format("'{}' is reached by the transition '{}'{}: {}", target, tr->name, step, why),
-                 {},
-                 line});
-        if (std::string why = TransitionActorRefusal(db, ctx, t, id, data, *tr, role_of); !why.empty())
-            problems.push_back(
-                {"state", fmt::format("'{}' is reached by the transition '{}'{}: {}", target, tr->name, step, why), {},
-                 line});
+        for (std::string why : {TransitionRefusal(ctx, t, *tr), TransitionActorRefusal(db, ctx, t, id, data, *tr, role_of)})
+            if (!why.empty()) {
+                problems.push_back(
+                    {"state", fmt::format("'{}' is reached by the transition '{}'{}: {}", target, tr->name, step, why),
+                     {}, line});
+                ++refusals;
+            }
         for (auto& m : MissingForTransition(*tr, data)) {
             m.message = fmt::format("is required to '{}'{}", tr->name, step);
             m.line = line;
@@ -234,6 +234,7 @@ ImportResult RecordService::Import(const Context& ctx, std::string_view type, Da
     const RecordType& t = types_.Get(type);
     RequirePermission(ctx, t.write_permission);
     std::vector<ErrorDetail> problems;
+    size_t refusals = 0;  // of the problems, transitions the caller may not make
     std::vector<ImportRow> rows =
         format == DataFormat::kCsv ? ReadCsvRows(t, text, problems) : ReadJsonRows(text, problems);
     return store_.Write(ctx, [&](store::WriteTx& tx) {
@@ -301,7 +302,7 @@ ImportResult RecordService::Import(const Context& ctx, std::string_view type, Da
                                         ? t.versioning.draft_state
                                         : current;
                 if (auto path = PathTo(t, start, *row.state)) {
-                    CheckPath(tx, ctx, t, row.id, *path, data, *row.state, row.line, account_role_, problems);
+                    CheckPath(tx, ctx, t, row.id, *path, data, *row.state, row.line, account_role_, problems, refusals);
                     paths[i] = std::move(*path);
                 } else {
                     std::vector<std::string> reachable;
@@ -315,7 +316,10 @@ ImportResult RecordService::Import(const Context& ctx, std::string_view type, Da
             }
             datas[i] = std::move(data);
         }
-        if (!problems.empty()) RefuseImport(std::move(problems), rows.size());
+        if (!problems.empty()) {
+            const bool only_refusals = refusals == problems.size();
+            RefuseImport(std::move(problems), rows.size(), only_refusals);
+        }
         // Pass 3: write, running the type's rules on every step. A row the rules refuse is reported and the
         // others still checked; then the whole transaction is rolled back.
         ImportResult result;

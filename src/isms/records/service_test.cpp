@@ -343,7 +343,7 @@ TEST_P(RecordServiceTest, OnlyTheNamedApproverWithALoginApproves) {
     e = Catch([&] {
         svc_->Import(ctx_, "document", DataFormat::kCsv, fmt::format("id,state,content\n{},approved,New text\n", third.id));
     });
-    EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
+    EXPECT_EQ(e.code(), ErrorCode::kForbidden) << e.what();  // the file is fine; the account may not
     ASSERT_FALSE(e.details().empty());
     EXPECT_EQ(e.details()[0].field, "state");
     EXPECT_EQ(e.details()[0].line, 2);
@@ -764,12 +764,21 @@ TEST_P(RecordServiceTest, AStateSetOnImportIsReachedByTheWorkflowsTransitionsAnd
         svc_->Import(contributor, "test_gadget", DataFormat::kCsv,
                      "label,weight,state\nLamp,12,checked\nBulb,12,sealed\nFuse,1,scrapped\n");
     });
+    // Nothing is wrong with the file, only with what the account may do: forbidden, naming the rows.
+    EXPECT_EQ(e.code(), ErrorCode::kForbidden) << e.what();
     ASSERT_EQ(e.details().size(), 2u) << e.what();
     EXPECT_EQ(e.details()[0].line, 3);
     EXPECT_EQ(e.details()[0].field, "state");
     EXPECT_NE(e.details()[0].message.find("'seal'"), std::string::npos) << e.details()[0].message;
     EXPECT_NE(e.details()[0].message.find("records.approve"), std::string::npos) << e.details()[0].message;
     EXPECT_NE(e.details()[1].message.find("only the roles isms_manager"), std::string::npos) << e.details()[1].message;
+    nothing_imported();
+    // A refusal beside a fault of the file: the file has problems (invalid input), every one reported.
+    e = Catch([&] {
+        svc_->Import(contributor, "test_gadget", DataFormat::kCsv, "label,weight,state\nLamp,heavy,checked\nBulb,12,sealed\n");
+    });
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidInput) << e.what();
+    EXPECT_EQ(e.details().size(), 2u) << e.what();
     nothing_imported();
     // All good: the record walked new → checked → sealed, each step in its history, approved on the way.
     auto r = svc_->Import(ctx_, "test_gadget", DataFormat::kCsv, "label,weight,state\nLamp,12,sealed\n");
