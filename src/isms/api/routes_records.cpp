@@ -331,13 +331,10 @@ void RegisterRecordRoutes(Router& router, app::App& app) {
                    for (const auto& l : svc.Linkers(req.ctx, r.type, r.id))
                        linked.push_back({{"type", l.type}, {"id", l.id}, {"field", l.field}, {"title", l.title},
                                          {"archived", l.archived}});
-                   // Transitions only one account may make (the approver a document names): which.
-                   Json actors = Json::object();
-                   for (const auto& tr : svc.types().Get(r.type).workflow.transitions)
-                       if (!tr.by_field.empty())
-                           if (auto a = svc.TransitionActor(req.ctx, r.type, r.id, tr.name); a && a->starts_with("user:"))
-                               actors[tr.name] = a->substr(5);
-                   return WithRecord(r, 200, {{"linked_from", linked}, {"transition_accounts", actors}});
+                   Json accounts = Json::object();
+                   for (const auto& [transition, username] : svc.TransitionAccounts(req.ctx, r))
+                       accounts[transition] = username;
+                   return WithRecord(r, 200, {{"linked_from", linked}, {"transition_accounts", accounts}});
                });
 
     router.Add("PATCH", "/api/v1/records/{type}/{id}",

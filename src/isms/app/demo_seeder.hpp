@@ -29,7 +29,8 @@ public:
     void Move(const std::string& type, const std::string& id, std::initializer_list<const char*> transitions) {
         for (const char* t : transitions) {
             Context by = ctx_;
-            if (auto actor = svc_.TransitionActor(ctx_, type, id, t)) by.actor = *actor;
+            auto accounts = svc_.TransitionAccounts(ctx_, svc_.Get(ctx_, type, id));
+            if (auto it = accounts.find(t); it != accounts.end()) by.actor = "user:" + it->second;
             svc_.Transition(by, type, id, t);
         }
     }

@@ -69,12 +69,12 @@ void CheckId(std::string_view id);
 void ApplyTransition(const Context& ctx, const RecordType& t, Record& rec, const Transition& tr);
 // Why `ctx` may not make the transition (its roles, else its permission); "" when it may.
 std::string TransitionRefusal(const Context& ctx, const RecordType& t, const Transition& tr);
-// The account (as a change-log actor, "user:NAME") of the person the `by` field of `tr` names in `data`, when
-// that person can make `tr` in isms: their user name is an enabled account of the organisation (`role_of`)
-// whose role allows `tr`. nullopt when `tr` has no `by` field, names nobody, or a person who cannot (no login,
-// or a role without the permission): they approve outside isms and an account with the permission records it.
-std::optional<std::string> TransitionActor(store::Db& db, std::string_view org, const RecordType& t,
-                                           const Transition& tr, const Json& data, const AccountRoleLookup& role_of);
+// The user name of the account of the person the `by` field of `tr` names in `data`, when that person can make
+// `tr` in isms: their user name is an enabled account of the organisation (`role_of`) whose role allows `tr`.
+// nullopt when `tr` has no `by` field, names nobody, or a person who cannot (no login, or a role without the
+// permission): they approve outside isms and an account with the permission records it.
+std::optional<std::string> TransitionAccount(store::Db& db, std::string_view org, const RecordType& t,
+                                             const Transition& tr, const Json& data, const AccountRoleLookup& role_of);
 // Why `ctx` may not make `tr` on record `id` holding `data` for want of being the person its `by` field names
 // (27001 7.5.2: the named approver approves); "" when it may. A trusted local operator (ctx.system: the CLI on
 // the database file, demo seeding) records it for them.

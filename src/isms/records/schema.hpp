@@ -107,8 +107,9 @@ struct Transition {
     bool approval = false;             // records who approved and when
     std::vector<std::string> requires_fields;  // fields that must have a value before moving
     // A person field naming who makes this transition (27001 7.5.2: the approver a document names approves
-    // it). When that person has a login (person.username), only their account may make it; a person without
-    // one approves outside isms, and an account with the permission records it for them.
+    // it). When that person's user name is an enabled account of the organisation whose role allows the
+    // transition, only that account may make it; otherwise they approve outside isms, and an account with the
+    // permission records it for them.
     std::string by_field;
 };
 

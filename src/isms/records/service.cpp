@@ -341,8 +341,8 @@ std::optional<std::vector<const Transition*>> PathTo(const RecordType& t, const 
     return path;
 }
 
-std::optional<std::string> TransitionActor(store::Db& db, std::string_view org, const RecordType& t,
-                                           const Transition& tr, const Json& data, const AccountRoleLookup& role_of) {
+std::optional<std::string> TransitionAccount(store::Db& db, std::string_view org, const RecordType& t,
+                                             const Transition& tr, const Json& data, const AccountRoleLookup& role_of) {
     if (tr.by_field.empty() || !data.contains(tr.by_field) || !data[tr.by_field].is_string()) return std::nullopt;
     auto person = Load(db, org, "person", data[tr.by_field].get<std::string>());
     if (!person || !person->data.contains("username")) return std::nullopt;
@@ -356,18 +356,18 @@ std::optional<std::string> TransitionActor(store::Db& db, std::string_view org, 
         account.actor = "user:" + member->username;
         account.role = member->role;
         if (!TransitionRefusal(account, t, tr).empty()) return std::nullopt;
-        return account.actor;
+        return member->username;
     }
-    return "user:" + username;
+    return username;
 }
 
 std::string TransitionActorRefusal(store::Db& db, const Context& ctx, const RecordType& t, std::string_view id,
                                    const Json& data, const Transition& tr, const AccountRoleLookup& role_of) {
     if (ctx.system) return "";
-    auto actor = TransitionActor(db, ctx.org_id, t, tr, data, role_of);
-    if (!actor || *actor == ctx.actor) return "";
+    auto account = TransitionAccount(db, ctx.org_id, t, tr, data, role_of);
+    if (!account || "user:" + *account == ctx.actor) return "";
     return fmt::format("{} {} names {} as its {}: only their account '{}' may '{}' it, not '{}'", t.name, id,
-                       ValueToText(data[tr.by_field]), tr.by_field, actor->substr(5), tr.name, ctx.actor);
+                       ValueToText(data[tr.by_field]), tr.by_field, *account, tr.name, ctx.actor);
 }
 
 void ApplyTransition(const Context& ctx, const RecordType& t, Record& rec, const Transition& tr) {
@@ -477,16 +477,19 @@ std::optional<Record> RecordService::Find(const Context& ctx, std::string_view t
     return store_.Read([&](store::Db& db) { return Load(db, ctx.org_id, t.name, id); });
 }
 
-std::optional<std::string> RecordService::TransitionActor(const Context& ctx, std::string_view type,
-                                                          std::string_view id, std::string_view transition) {
+std::map<std::string, std::string> RecordService::TransitionAccounts(const Context& ctx, const Record& rec) {
     RequirePermission(ctx, Permission::kRead);
-    const RecordType& t = types_.Get(type);
-    const auto* tr = t.FindTransition(transition);
-    if (!tr) return std::nullopt;
-    return store_.Read([&](store::Db& db) -> std::optional<std::string> {
-        Record rec = LoadOrThrow(db, t, ctx.org_id, id);
-        return engine::TransitionActor(db, ctx.org_id, t, *tr, rec.data, account_role_);
+    const RecordType& t = types_.Get(rec.type);
+    std::map<std::string, std::string> out;
+    bool any = std::any_of(t.workflow.transitions.begin(), t.workflow.transitions.end(),
+                           [](const auto& tr) { return !tr.by_field.empty(); });
+    if (!any) return out;
+    store_.Read([&](store::Db& db) {
+        for (const auto& tr : t.workflow.transitions)
+            if (auto account = TransitionAccount(db, ctx.org_id, t, tr, rec.data, account_role_))
+                out[tr.name] = *account;
     });
+    return out;
 }
 
 Record RecordService::Get(const Context& ctx, std::string_view type, std::string_view id) {

@@ -192,10 +192,9 @@ public:
     std::optional<Record> Find(const Context& ctx, std::string_view type, std::string_view id);
     // Throws kNotFound.
     Record Get(const Context& ctx, std::string_view type, std::string_view id);
-    // Whose account makes `transition` on the record (its `by` field's person's login, "user:NAME"); nullopt
-    // when anyone with the permission may.
-    std::optional<std::string> TransitionActor(const Context& ctx, std::string_view type, std::string_view id,
-                                               std::string_view transition);
+    // The transitions of `rec` that only one account may make (its `by` field names a person who can make them
+    // in isms: the approver approves), each with that account's user name. The others are absent.
+    std::map<std::string, std::string> TransitionAccounts(const Context& ctx, const Record& rec);
     Page List(const Context& ctx, std::string_view type, const ListQuery& q);
 
     // Merges `patch` into the data (a null value removes a field). In a locked state this starts a new
